@@ -1,0 +1,57 @@
+"""Run-time settings read from the environment: mode, data folder, cache folder.
+
+Everything that a notebook or test may want to change without editing code lives here:
+- ``SIAMLAB_FULL=1``     full mode: more data and epochs (meant for GPU kernels);
+- ``SIAMLAB_DATA_DIR``   a folder holding ``mnist/*.gz`` (checked before the cache);
+- ``SIAMLAB_CACHE_DIR``  where downloads go (default: the user cache, e.g. ~/.cache/siamlab);
+- ``SIAMLAB_OFFLINE=1``  never try the network; use local files or the bundled fallback.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+def full_mode() -> bool:
+    """True when ``SIAMLAB_FULL`` asks for the large (GPU) configuration."""
+    return _flag("SIAMLAB_FULL")
+
+
+def mode_name() -> str:
+    """'full' or 'default', for printing at the top of notebooks."""
+    return "full" if full_mode() else "default"
+
+
+def pick(default: T, full: T) -> T:
+    """Choose a size by mode: ``pick(120, 2000)`` gives 2000 under ``SIAMLAB_FULL=1``."""
+    return full if full_mode() else default
+
+
+def offline() -> bool:
+    """True when ``SIAMLAB_OFFLINE`` forbids network access."""
+    return _flag("SIAMLAB_OFFLINE")
+
+
+def data_dir() -> Path | None:
+    """The folder named by ``SIAMLAB_DATA_DIR`` (relative paths are taken from the cwd)."""
+    value = os.environ.get("SIAMLAB_DATA_DIR", "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def cache_dir() -> Path:
+    """Where downloaded files are kept: ``SIAMLAB_CACHE_DIR`` or the user's cache folder."""
+    value = os.environ.get("SIAMLAB_CACHE_DIR", "").strip()
+    if value:
+        return Path(value).expanduser().resolve()
+    import pooch  # light, but only needed here
+
+    return Path(pooch.os_cache("siamlab"))

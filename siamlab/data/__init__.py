@@ -1,0 +1,9 @@
+"""Data as numpy arrays and index batches; no deep-learning framework is imported here."""
+from siamlab.data.mnist import MnistData, MnistDownloadError, MnistFormatError, load_mnist
+from siamlab.data.objects import OBJECT_CLASSES, ObjectImages, make_objects
+from siamlab.data.pairs import AllPairs, BalancedPairs, PairBatch, take_pairs
+
+__all__ = [
+    "AllPairs", "BalancedPairs", "MnistData", "MnistDownloadError", "MnistFormatError",
+    "OBJECT_CLASSES", "ObjectImages", "PairBatch", "load_mnist", "make_objects", "take_pairs",
+]

@@ -1,0 +1,103 @@
+"""Loss and metric curves that redraw in place while a model trains.
+
+One figure per ``LiveCurves``; each tracked ``History`` is one coloured run, its baseline a
+dashed line. In a live notebook the figure updates in place (an IPython display handle, no
+widget needed); a saved or headless run (nbval) keeps exactly one final static figure, the
+same one a live frontend shows at the end. Outside IPython it draws nothing until ``figure``.
+"""
+from __future__ import annotations
+
+import time
+from typing import Sequence
+
+from matplotlib.figure import Figure
+
+from siamlab.history import History
+
+
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+class LiveCurves:
+    """Curves of ``keys`` (e.g. ``("loss", "accuracy")``) for one or more runs, updated live."""
+
+    def __init__(self, keys: Sequence[str] = ("loss",), title: str = "", min_interval_s: float = 0.5,
+                 width: float = 5.0, height: float = 3.4):
+        if isinstance(keys, str):
+            keys = (keys,)
+        if not keys:
+            raise ValueError("keys must name at least one metric, got none")
+        self.keys = tuple(keys)
+        self.title = title
+        self.min_interval_s = min_interval_s
+        self.runs: list[History] = []
+        self.figure = Figure(figsize=(width * len(self.keys), height), layout="constrained")
+        self.axes = self.figure.subplots(1, len(self.keys), squeeze=False)[0]
+        self._handle = None
+        self._last_draw = 0.0
+        self.draw_count = 0
+
+    # --- runs --------------------------------------------------------------------------------
+    def track(self, history: History) -> History:
+        """Draw ``history`` in this figure and redraw whenever it logs."""
+        self.runs.append(history)
+        history.subscribe(self._on_log)
+        return history
+
+    def run(self, name: str, baseline: float | None = None) -> History:
+        """A new tracked ``History`` (shortcut for ``track(History(name, baseline))``)."""
+        return self.track(History(name, baseline=baseline))
+
+    def _on_log(self, history: History) -> None:
+        if time.monotonic() - self._last_draw >= self.min_interval_s:
+            self.redraw()
+
+    # --- drawing -------------------------------------------------------------------------------
+    def render(self) -> Figure:
+        """Draw every run into the figure (no display) and return it."""
+        colors = [f"C{i % 10}" for i in range(len(self.runs))]
+        for ax, key in zip(self.axes, self.keys):
+            ax.clear()
+            for history, color in zip(self.runs, colors):
+                if key in history.keys():
+                    epochs, values = history.series(key)
+                    ax.plot(epochs, values, "o-" if len(epochs) < 30 else "-", ms=3, color=color, label=history.name)
+                if key == "loss" and history.baseline is not None:
+                    ax.axhline(history.baseline, ls="--", lw=1, color=color,
+                               label=f"{history.name}: constant predictor {history.baseline:.4f}")
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(key)
+            ax.set_title(f"{self.title}: {key}" if self.title else key)
+            if ax.has_data():
+                ax.legend(fontsize="small")
+        return self.figure
+
+    def redraw(self) -> None:
+        """Render and show the figure, replacing the previous picture in place."""
+        self.render()
+        self._last_draw = time.monotonic()
+        self.draw_count += 1
+        if not _in_ipython():
+            return
+        from IPython.display import display
+
+        if self._handle is None:
+            self._handle = display(self.figure, display_id=True)
+        else:
+            self._handle.update(self.figure)
+
+    def finish(self) -> Figure:
+        """Final redraw (never skipped by the throttle); returns the figure."""
+        self.redraw()
+        return self.figure
+
+    def __enter__(self) -> "LiveCurves":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.finish()
