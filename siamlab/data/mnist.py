@@ -137,13 +137,14 @@ def local_folders() -> list[tuple[str, Path]]:
     return folders
 
 
-def download_split(split: str, folder: Path, mirrors: Iterable[str] = MIRRORS) -> None:
+def download_split(split: str, folder: Path, mirrors: Iterable[str] | None = None) -> None:
     """Download one split's two files into ``folder`` with SHA-256 checks (atomic, via pooch).
 
     Raises ``MnistDownloadError`` on a hash mismatch and ``OSError`` when no mirror answers.
     """
     import pooch
 
+    mirrors = tuple(MIRRORS if mirrors is None else mirrors)
     folder.mkdir(parents=True, exist_ok=True)
     for name in FILES[split]:
         errors = []

@@ -1,0 +1,36 @@
+"""Shared fixtures: where the course's real MNIST is, and an isolated siamlab environment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_mnist() -> Path | None:
+    """The course's real MNIST folder (SIAMLAB_DATA_DIR, else ../shared/data), if present."""
+    candidates = [os.environ.get("SIAMLAB_DATA_DIR", ""), str(REPO.parent / "shared" / "data")]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "mnist" / "t10k-images-idx3-ubyte.gz").is_file():
+            return Path(candidate).resolve() / "mnist"
+    return None
+
+
+@pytest.fixture
+def real_mnist() -> Path:
+    folder = shared_mnist()
+    if folder is None:
+        pytest.skip("real MNIST not found: set SIAMLAB_DATA_DIR (CI uses ../shared/data)")
+    return folder
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path) -> Path:
+    """No data folder, an empty cache in tmp_path, network allowed unless a test says otherwise."""
+    monkeypatch.delenv("SIAMLAB_DATA_DIR", raising=False)
+    monkeypatch.delenv("SIAMLAB_OFFLINE", raising=False)
+    monkeypatch.delenv("SIAMLAB_FULL", raising=False)
+    monkeypatch.setenv("SIAMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
