@@ -1,4 +1,12 @@
 """Plots and interactive views. Framework-neutral: numpy arrays and ``History`` in, figures out."""
+from siamlab.viz._display import figure_png
+from siamlab.viz.distances import DistanceExplorer
+from siamlab.viz.embeddings import EmbeddingExplorer
 from siamlab.viz.live import LiveCurves
+from siamlab.viz.pairs import pair_grid
+from siamlab.viz.projection import available_methods, class_separation, embedding_spread, project
 
-__all__ = ["LiveCurves"]
+__all__ = [
+    "DistanceExplorer", "EmbeddingExplorer", "LiveCurves", "available_methods", "class_separation",
+    "embedding_spread", "figure_png", "pair_grid", "project",
+]

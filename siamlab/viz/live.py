@@ -13,14 +13,7 @@ from typing import Sequence
 from matplotlib.figure import Figure
 
 from siamlab.history import History
-
-
-def _in_ipython() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return get_ipython() is not None
+from siamlab.viz._display import FigureOutput
 
 
 class LiveCurves:
@@ -38,13 +31,15 @@ class LiveCurves:
         self.runs: list[History] = []
         self.figure = Figure(figsize=(width * len(self.keys), height), layout="constrained")
         self.axes = self.figure.subplots(1, len(self.keys), squeeze=False)[0]
-        self._handle = None
+        self._output = FigureOutput()
         self._last_draw = 0.0
         self.draw_count = 0
 
     # --- runs --------------------------------------------------------------------------------
     def track(self, history: History) -> History:
         """Draw ``history`` in this figure and redraw whenever it logs."""
+        if not isinstance(history, History):
+            raise TypeError(f"track expects a siamlab.history.History, got {type(history).__name__}")
         self.runs.append(history)
         history.subscribe(self._on_log)
         return history
@@ -82,14 +77,7 @@ class LiveCurves:
         self.render()
         self._last_draw = time.monotonic()
         self.draw_count += 1
-        if not _in_ipython():
-            return
-        from IPython.display import display
-
-        if self._handle is None:
-            self._handle = display(self.figure, display_id=True)
-        else:
-            self._handle.update(self.figure)
+        self._output.show(self.figure)
 
     def finish(self) -> Figure:
         """Final redraw (never skipped by the throttle); returns the figure."""

@@ -1,0 +1,74 @@
+"""The shared shape of an explorer: state + figure + text, optional ipywidgets controls.
+
+Subclasses draw once in ``__init__`` and then only update artists. ``show()`` displays the
+controls (a live view, an ``ipywidgets.Image`` of the figure) and one static PNG copy that a
+saved notebook keeps (readable on GitHub, and all a headless run produces).
+"""
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from siamlab.viz._display import FigureOutput, figure_png, in_ipython
+
+
+class Explorer:
+    """Base class: ``figure``, ``text``, ``controls()``, ``widget()``, ``show()``, ``png()``."""
+
+    figure: Figure
+    dpi: float = 80
+
+    def __init__(self) -> None:
+        self._image = None  # ipywidgets.Image showing the figure, once widget() was built
+        self._label = None  # ipywidgets.HTML showing ``text``
+        self._static = FigureOutput(self.dpi)
+        self.refresh_count = 0
+
+    @property
+    def text(self) -> str:
+        """One line describing the current state (shown above the figure)."""
+        raise NotImplementedError
+
+    def controls(self) -> list:
+        """The ipywidgets that drive this explorer (sliders, buttons)."""
+        raise NotImplementedError
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes."""
+        return figure_png(self.figure, self.dpi)
+
+    def _freeze_layout(self) -> None:
+        """Lay the figure out once, then keep it: later redraws skip the layout solver."""
+        figure_png(self.figure, self.dpi)
+        self.figure.set_layout_engine("none")
+
+    def _refresh(self) -> None:
+        """Push the updated figure and text to whatever is showing them."""
+        self.refresh_count += 1
+        if self._image is not None:
+            self._image.value = self.png()
+            self._label.value = f"<b>{self.text}</b>"
+        if self._static.handle is not None:
+            self._static.show(self.figure)
+
+    def widget(self):
+        """An ipywidgets box: controls, the state text and the figure as a live image."""
+        import ipywidgets as widgets
+
+        if self._image is None:
+            self._image = widgets.Image(value=self.png(), format="png")
+            self._label = widgets.HTML(f"<b>{self.text}</b>")
+            self._image.add_class("siamlab-figure")
+            self._label.add_class("siamlab-text")
+        box = widgets.VBox([widgets.HBox(self.controls()), self._label, self._image])
+        box.add_class(f"siamlab-{type(self).__name__.lower()}")
+        return box
+
+    def show(self) -> None:
+        """Display the interactive widget and a static copy of the figure (kept when saved)."""
+        if not in_ipython():
+            return
+        from IPython.display import Markdown, display
+
+        display(self.widget())
+        display(Markdown(f"*Static copy for saved notebooks:* {self.text}"))
+        self._static.show(self.figure)

@@ -1,0 +1,53 @@
+"""Pair viewer: a grid of image pairs with their label, distance and thresholded prediction."""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from siamlab.metrics import predict_same
+from siamlab.viz.images import as_2d_images
+
+
+def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: np.ndarray, threshold: float,
+              n: int = 12, cols: int = 4, order: str = "first", same_if: str = "below", title: str = "") -> Figure:
+    """Show up to ``n`` pairs; ``order`` "first", "errors" (wrong ones first) or "closest" (smallest distance)."""
+    left, right = as_2d_images(left, "left"), as_2d_images(right, "right")
+    same = np.asarray(same).reshape(-1)
+    distances = np.asarray(distances, dtype=np.float64).reshape(-1)
+    count = len(left)
+    for name, arr in (("right", right), ("same", same), ("distances", distances)):
+        if len(arr) != count:
+            raise ValueError(f"{name} must have one entry per pair: expected {count}, got {len(arr)}")
+    if count == 0:
+        raise ValueError("need at least one pair, got 0")
+    if left.shape[1:] != right.shape[1:]:
+        raise ValueError(f"left and right images must have the same size, got {left.shape[1:]} and {right.shape[1:]}")
+    if not isinstance(n, (int, np.integer)) or n < 1 or not isinstance(cols, (int, np.integer)) or cols < 1:
+        raise ValueError(f"n and cols must be positive integers, got n={n!r}, cols={cols!r}")
+    predicted = predict_same(distances, threshold, same_if)
+    wrong = predicted != same
+    if order == "first":
+        chosen = np.arange(count)
+    elif order == "errors":
+        chosen = np.argsort(~wrong, kind="stable")
+    elif order == "closest":
+        chosen = np.argsort(distances, kind="stable")
+    else:
+        raise ValueError(f"order must be 'first', 'errors' or 'closest', got {order!r}")
+    chosen = chosen[:n]
+    rows = int(np.ceil(len(chosen) / cols))
+    fig = Figure(figsize=(2.6 * cols, 2.0 * rows + 0.5), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).reshape(-1)
+    gap = np.full((left.shape[1], 2), np.nan)
+    for ax, k in zip(axes, chosen):
+        ax.imshow(np.hstack([left[k], gap, right[k]]), cmap="gray_r")
+        verdict = "same" if predicted[k] else "diff"
+        ax.set_title(f"{'same' if same[k] else 'different'} | d={distances[k]:.3g}\npredicted {verdict}",
+                     fontsize="small", color="C3" if wrong[k] else "C2")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes[len(chosen):]:
+        ax.axis("off")
+    fig.suptitle(f"{title + ': ' if title else ''}pairs at threshold {threshold:.3g} "
+                 f"(green = right, red = wrong; {int(wrong.sum())} of {count} wrong)")
+    return fig

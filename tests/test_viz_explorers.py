@@ -1,0 +1,276 @@
+"""The viz package: projections, explorers' state and figures, pair grid, live curves, widgets."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from siamlab.history import History
+from siamlab.metrics import pair_accuracy, pair_confusion, roc_analysis
+from siamlab.viz import (DistanceExplorer, EmbeddingExplorer, LiveCurves, available_methods, class_separation,
+                         embedding_spread, figure_png, pair_grid, project)
+
+
+def pairs(n=2000, seed=0):
+    rng = np.random.default_rng(seed)
+    same = rng.integers(0, 2, n)
+    return np.abs(rng.normal(1 - 0.6 * same, 0.3)), same
+
+
+def snapshots(collapse: bool, n_per=20, classes=4, dim=8, seed=0):
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(np.arange(classes), n_per)
+    centres = rng.normal(size=(classes, dim)) * 3
+    out = {}
+    for e in range(3):
+        scale = 10.0 ** -(e + 2) if collapse else 1.0
+        out[e] = (centres[labels] * (e / 2) + rng.normal(size=(len(labels), dim)) * 0.3) * scale + 5.0
+    return out, labels
+
+
+def test_import_pulls_no_framework():
+    code = "import sys, siamlab.viz; bad = [m for m in ('torch', 'tensorflow') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- projection ------------------------------------------------------------------------------------
+def test_project_pca_shape_and_scale():
+    x = np.random.default_rng(0).normal(size=(100, 5))
+    xy = project(x)
+    assert xy.shape == (100, 2)
+    assert np.var(xy[:, 0]) >= np.var(xy[:, 1])
+    assert np.allclose(project(x * 0.001), xy * 0.001)  # PCA keeps scale: collapse stays visible
+
+
+def test_project_one_dimensional_and_constant():
+    assert project(np.arange(6.0)).shape == (6, 2)
+    assert np.allclose(project(np.ones((5, 3))), 0)
+
+
+def test_project_tsne_runs_and_bad_method():
+    x = np.random.default_rng(0).normal(size=(40, 4))
+    assert project(x, "tsne").shape == (40, 2)
+    with pytest.raises(ValueError, match="method must be one of"):
+        project(x, "mds")
+    if "umap" not in available_methods():
+        with pytest.raises(ImportError, match="umap-learn"):
+            project(x, "umap")
+
+
+@pytest.mark.parametrize("bad", [np.zeros((1, 3)), np.zeros((2, 2, 2)), np.array([[np.nan, 1.0], [0, 0]])])
+def test_project_bad_input(bad):
+    with pytest.raises(ValueError, match="embeddings must"):
+        project(bad)
+
+
+def test_spread_and_separation():
+    emb, labels = snapshots(collapse=False)
+    assert embedding_spread(np.ones((4, 3))) == 0
+    assert class_separation(emb[2], labels) > 3 * class_separation(emb[0], labels)
+    with pytest.raises(ValueError, match="expected 80, got 3"):
+        class_separation(emb[2], labels[:3])
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        class_separation(emb[2], np.zeros(80))
+
+
+# --- distance explorer -----------------------------------------------------------------------------
+def test_distance_explorer_matches_metrics():
+    d, same = pairs()
+    ex = DistanceExplorer(d, same)
+    roc = roc_analysis(d, same)
+    assert ex.threshold == roc.best_threshold
+    assert ex.accuracy == pytest.approx(roc.best_accuracy)
+    for t in (0.0, 0.3, 0.77, 1.2, 5.0):
+        ex.set_threshold(t)
+        assert ex.accuracy == pytest.approx(pair_accuracy(d, same, t))
+        assert (ex.confusion == pair_confusion(d, same, t)).all()
+        assert ex.tpr == pytest.approx(((d < t) & (same == 1)).sum() / same.sum())
+
+
+def test_distance_explorer_updates_figure_and_text():
+    d, same = pairs()
+    ex = DistanceExplorer(d, same)
+    before_png, before_text = ex.png(), ex.text
+    ex.set_threshold(0.2)
+    assert ex.text != before_text and "accuracy" in ex.text
+    assert ex.png() != before_png
+    assert list(ex._line.get_xdata()) == [0.2, 0.2]
+    assert isinstance(ex.figure, Figure) and len(ex.figure.axes) == 3
+    for ax in ex.figure.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_distance_explorer_constant_distances():
+    same = np.array([0, 1] * 50)
+    ex = DistanceExplorer(np.full(100, 0.5), same)  # seed 2: constant outputs
+    assert ex.roc.auc == pytest.approx(0.5)
+    assert ex.range[0] < 0.5 < ex.range[1]
+    assert ex.accuracy == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("d, same, match", [
+    (np.zeros(5), np.zeros(4), "equal length"),
+    (np.zeros(4), np.array([0, 1, 2, 1]), "only 0"),
+    (np.zeros(4), np.zeros(4), "both same"),
+])
+def test_distance_explorer_bad_input(d, same, match):
+    with pytest.raises(ValueError, match=match):
+        DistanceExplorer(d, same)
+
+
+def test_distance_explorer_bad_threshold_and_bins():
+    d, same = pairs(100)
+    with pytest.raises(ValueError, match="finite"):
+        DistanceExplorer(d, same).set_threshold(float("nan"))
+    with pytest.raises(ValueError, match="bins must be"):
+        DistanceExplorer(d, same, bins=1)
+
+
+def test_distance_widget_slider_drives_explorer():
+    d, same = pairs(500)
+    ex = DistanceExplorer(d, same)
+    box = ex.widget()
+    image_before = ex._image.value
+    ex.slider.value = 0.1
+    assert ex.threshold == pytest.approx(0.1)
+    assert ex.accuracy == pytest.approx(pair_accuracy(d, same, ex.slider.value))
+    assert ex._image.value != image_before and f"{ex.accuracy:.4f}" in ex._label.value
+    assert box.children[-1] is ex._image
+
+
+# --- embedding explorer ----------------------------------------------------------------------------
+def test_embedding_explorer_epochs_collapse_vs_separation():
+    emb, labels = snapshots(collapse=True)
+    collapsed = EmbeddingExplorer(emb, labels)
+    emb2, _ = snapshots(collapse=False)
+    fixed = EmbeddingExplorer(emb2, labels)
+    assert collapsed.spread[2] < 0.01 * fixed.spread[2]
+    assert fixed.separation[2] > fixed.separation[0]
+    offsets_before = fixed._scatters[0].get_offsets().copy()
+    fixed.set_epoch(0)
+    assert fixed.epoch == 0 and "epoch 0" in fixed.text
+    assert not np.allclose(fixed._scatters[0].get_offsets(), offsets_before)
+    with pytest.raises(ValueError, match=r"saved epochs are \[0, 1, 2\]"):
+        fixed.set_epoch(7)
+
+
+def test_embedding_explorer_select_and_neighbours():
+    emb, labels = snapshots(collapse=False)
+    images = np.random.default_rng(0).random((len(labels), 1, 6, 7))
+    ex = EmbeddingExplorer(emb, labels, images, neighbours=3, class_names=["a", "b", "c", "d"])
+    ex.select(25)
+    near = ex.nearest(25)
+    assert len(near) == 3 and 25 not in near
+    assert (labels[near] == labels[25]).all()  # separated clusters: neighbours share the class
+    assert np.array_equal(ex._thumb_images[0].get_array(), images[25, 0])
+    assert "point 25: b" in ex.text
+    xy = ex.coords[ex.epoch][40]
+    assert ex.select_near(*xy) == 40
+    with pytest.raises(ValueError, match=r"index must be an integer in \[0, 79\]"):
+        ex.select(80)
+
+
+def test_embedding_explorer_from_history_and_tsne():
+    emb, labels = snapshots(collapse=False)
+    history = History("fixed")
+    for e, v in emb.items():
+        history.snapshot(e, embeddings=v, labels=labels)
+    ex = EmbeddingExplorer.from_history(history, method="tsne")
+    assert ex.title == "fixed" and ex.coords[2].shape == (80, 2)
+    with pytest.raises(ValueError, match="no snapshots"):
+        EmbeddingExplorer.from_history(History("empty"))
+    with pytest.raises(KeyError, match="lack"):
+        EmbeddingExplorer.from_history(history, key="z")
+    with pytest.raises(TypeError, match="History"):
+        EmbeddingExplorer.from_history({"x": 1})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"embeddings": {}}, "non-empty mapping"),
+    ({"labels": np.zeros(3)}, "expected 80, got 3"),
+    ({"images": np.zeros((5, 4, 4))}, "expected 80, got 5"),
+    ({"images": np.zeros((80, 4))}, r"\(n, h, w\)"),
+    ({"class_names": ["a"]}, "class_names must name"),
+    ({"neighbours": 80}, "neighbours must be"),
+])
+def test_embedding_explorer_bad_input(kwargs, match):
+    emb, labels = snapshots(collapse=False)
+    args = {"embeddings": emb, "labels": labels, "images": np.zeros((80, 4, 4))} | kwargs
+    with pytest.raises(ValueError, match=match):
+        EmbeddingExplorer(**args)
+
+
+def test_embedding_explorer_mismatched_epochs():
+    emb, labels = snapshots(collapse=False)
+    emb[1] = emb[1][:10]
+    with pytest.raises(ValueError, match="same shape"):
+        EmbeddingExplorer(emb, labels)
+
+
+def test_embedding_widget_slider_drives_explorer():
+    emb, labels = snapshots(collapse=False)
+    ex = EmbeddingExplorer(emb, labels)
+    ex.widget()
+    before = ex._image.value
+    ex.epoch_slider.value = 1
+    assert ex.epoch == 1 and ex._image.value != before
+    ex.point_box.value = 3
+    assert ex.selected == 3
+
+
+# --- pair grid, display, live curves ---------------------------------------------------------------
+def test_pair_grid_titles_and_order():
+    rng = np.random.default_rng(0)
+    left, right = rng.random((10, 5, 5)), rng.random((10, 5, 5))
+    same = np.array([1, 0] * 5)
+    d = np.linspace(0, 1, 10)
+    fig = pair_grid(left, right, same, d, threshold=0.5, n=6, cols=3, order="errors")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert len(titles) == 6
+    wrong = (d < 0.5).astype(int) != same
+    assert f"{int(wrong.sum())} of 10 wrong" in fig._suptitle.get_text()
+    first = titles[0]
+    assert ("same" in first.split("|")[0]) != ("predicted same" in first)  # errors come first
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"same": np.zeros(3)}, "expected 4, got 3"),
+    ({"right": np.zeros((4, 6, 6))}, "same size"),
+    ({"order": "random"}, "order must be"),
+    ({"n": 0}, "positive integers"),
+])
+def test_pair_grid_bad_input(kwargs, match):
+    args = {"left": np.zeros((4, 5, 5)), "right": np.zeros((4, 5, 5)), "same": np.zeros(4),
+            "distances": np.zeros(4), "threshold": 0.5} | kwargs
+    with pytest.raises(ValueError, match=match):
+        pair_grid(**args)
+
+
+def test_figure_png_and_bad_input():
+    fig = Figure()
+    fig.add_subplot().plot([1, 2])
+    assert figure_png(fig).startswith(b"\x89PNG")
+    with pytest.raises(TypeError, match="expected a matplotlib Figure"):
+        figure_png("not a figure")
+
+
+def test_live_curves_tracks_runs_without_ipython():
+    curves = LiveCurves(("loss", "accuracy"), title="demo", min_interval_s=0)
+    a = curves.run("seed", baseline=0.25)
+    b = curves.run("fixed")
+    for e in range(3):
+        a.log(e, loss=0.25, accuracy=0.5)
+        b.log(e, loss=0.2 / (e + 1), accuracy=0.6 + 0.1 * e)
+    fig = curves.finish()
+    assert curves.draw_count == 7
+    loss_ax = fig.axes[0]
+    assert {line.get_label() for line in loss_ax.get_lines()} >= {"seed", "fixed", "seed: constant predictor 0.2500"}
+    assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "loss"
+    with pytest.raises(TypeError, match="History"):
+        curves.track("not a history")
+    with pytest.raises(ValueError, match="at least one metric"):
+        LiveCurves(())
