@@ -1,0 +1,115 @@
+"""TensorFlow track: the fixed loss against numpy, the seed's broadcast, the two silent
+findings (ignored regularizers, NaN at d = 0), bad inputs, and the CLI's JSON line."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from siamlab import losses as ref  # noqa: E402
+from siamlab.tf import seed  # noqa: E402
+from siamlab.tf.losses import contrastive_loss  # noqa: E402
+from siamlab.tf.models import Encoder, euclidean_distance  # noqa: E402
+from siamlab.tf.train import make_step  # noqa: E402
+
+RNG = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize("margin", [0.5, 1.0, 2.0])
+def test_contrastive_loss_matches_numpy(margin):
+    d = RNG.uniform(0, 2.5, size=64).astype(np.float32)
+    y = RNG.integers(0, 2, size=64).astype(np.float32)
+    got = float(contrastive_loss(tf.constant(d), tf.constant(y), margin))
+    assert got == pytest.approx(ref.contrastive_loss(d, y, margin), rel=1e-5)
+
+
+def test_euclidean_distance_matches_numpy():
+    a, b = RNG.normal(size=(16, 5)).astype(np.float32), RNG.normal(size=(16, 5)).astype(np.float32)
+    got = euclidean_distance(tf.constant(a), tf.constant(b), eps=0.0).numpy()
+    np.testing.assert_allclose(got, ref.euclidean_distance(a, b), rtol=1e-5)
+
+
+def test_seed_loss_broadcasts_every_label_to_every_pair():
+    x1 = RNG.normal(size=(8, 3)).astype(np.float32) * 0.3
+    x2 = RNG.normal(size=(8, 3)).astype(np.float32) * 0.3
+    y = np.array([1, 0, 0, 1, 1, 0, 1, 0], dtype=np.float32)
+    d = tf.map_fn(lambda x: seed.Encoder.distance(x), tf.constant(x1 - x2))
+    terms = tf.map_fn(lambda distance: y * tf.square(distance) + (1.0 - y) * tf.square(tf.maximum(0.0, 1.0 - distance)), d)
+    assert tuple(terms.shape) == (8, 8)  # one row per pair, one column per LABEL: a (B, B) matrix
+    loss = float(seed.simnet_loss(tf.constant(y), tf.constant(x1), tf.constant(x2)))
+    distance = ref.euclidean_distance(x1, x2)
+    assert loss == pytest.approx(ref.seed_contrastive_loss(distance, y), rel=1e-5)
+    assert loss != pytest.approx(ref.contrastive_loss(distance, y), rel=1e-3)
+
+
+def test_seed_loss_ignores_which_pair_has_which_label():
+    x1, x2 = RNG.normal(size=(10, 4)).astype(np.float32), RNG.normal(size=(10, 4)).astype(np.float32)
+    y = np.array([1, 1, 1, 0, 0, 0, 0, 1, 0, 0], dtype=np.float32)
+    a = float(seed.simnet_loss(tf.constant(y), tf.constant(x1), tf.constant(x2)))
+    b = float(seed.simnet_loss(tf.constant(RNG.permutation(y)), tf.constant(x1), tf.constant(x2)))
+    assert a == pytest.approx(b, rel=1e-6)
+
+
+def _tiny_batch(n=6):
+    left = RNG.uniform(size=(n, 28, 28, 1)).astype(np.float32)
+    right = RNG.uniform(size=(n, 28, 28, 1)).astype(np.float32)
+    return tf.constant(left), tf.constant(right), tf.constant((np.arange(n) % 2).astype(np.float32))
+
+
+def test_regularizer_losses_ignored_unless_added():
+    tf.keras.utils.set_random_seed(0)
+    batch = _tiny_batch()
+    results = {}
+    for regularization in (False, True):
+        tf.keras.utils.set_random_seed(0)
+        model = Encoder(l2=0.01)
+        model(batch[0])
+        assert len(model.losses) == 2  # the penalties exist either way
+        step = make_step(model, tf.keras.optimizers.Adam(1e-3), regularization=regularization, compiled=False)
+        total, data = step(*batch)
+        results[regularization] = (float(total), float(data))
+    assert results[False][0] == results[False][1]  # seed-style loop: the penalty never enters the loss
+    assert results[True][0] > results[True][1] + 0.1  # added: total = data + L2 (about 1.0 at init)
+
+
+def test_sqrt_at_zero_distance_gives_nan_gradient_and_eps_fixes_it():
+    a = tf.Variable([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]])
+    b = tf.constant([[0.5, -1.0, 2.0], [0.0, 0.0, 0.0]])  # pair 0: identical embeddings, d = 0
+    # The hinge term (1 - d)^2 has slope -2 at d = 0, times sqrt's infinite slope: NaN.
+    for eps, finite in ((0.0, False), (1e-9, True)):
+        with tf.GradientTape() as tape:
+            loss = contrastive_loss(euclidean_distance(a, b, eps=eps), tf.constant([0.0, 1.0]))
+        assert np.isfinite(tape.gradient(loss, a).numpy()).all() == finite
+    # The seed's loss gives EVERY pair a hinge term (the broadcast), so even a self-pair
+    # labelled "same" gets a NaN gradient as soon as the batch holds one "different" pair.
+    with tf.GradientTape() as tape:
+        loss = seed.simnet_loss(tf.constant([1.0, 0.0]), a, b)
+    assert np.isnan(tape.gradient(loss, a).numpy()[0]).all()
+
+
+def test_bad_shapes_raise_clear_errors():
+    with pytest.raises(ValueError, match=r"expected distance \(B,\).*got \(4,\) and \(5,\)"):
+        contrastive_loss(tf.zeros(4), tf.zeros(5))
+    with pytest.raises(ValueError, match=r"got \(4, 4\) and \(4,\)"):
+        contrastive_loss(tf.zeros((4, 4)), tf.zeros(4))
+    with pytest.raises(ValueError, match=r"equal shape, got \(3, 5\) and \(3, 6\)"):
+        euclidean_distance(tf.zeros((3, 5)), tf.zeros((3, 6)))
+    with pytest.raises(ValueError, match=r"expected images \(B, 28, 28, 1\), got shape \(2, 28, 28\)"):
+        Encoder()(tf.zeros((2, 28, 28)))
+
+
+def test_reproduce_tf_seed_cli_ends_with_json(tmp_path):
+    code = ("import siamlab.tf.reproduce as r; r.SEED_IMAGES = 12; r.SEED_EPOCHS = 1; "
+            "import sys; from siamlab.__main__ import main; sys.exit(main(['reproduce', 'tf-seed']))")
+    env = {**os.environ, "SIAMLAB_OFFLINE": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert {"final_loss", "baseline", "distance_std", "accuracy", "seed_accuracy"} <= set(result)
+    assert "epoch: 0 loss:" in out.stdout
