@@ -34,7 +34,9 @@ shift || true
 case "$command" in
     lab)
         setup
-        exec "$VENV/bin/jupyter" lab notebooks/00_start_here.ipynb "$@"
+        as_root=()
+        [ "$(id -u)" = 0 ] && as_root=(--allow-root)  # containers often run as root
+        exec "$VENV/bin/jupyter" lab "${as_root[@]}" notebooks/00_start_here.ipynb "$@"
         ;;
     test)
         setup
