@@ -41,7 +41,7 @@ def test_lab_command_starts_jupyterlab_on_the_notebooks(tmp_path):
         deadline, answer = time.time() + 90, None
         while time.time() < deadline and answer is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/notebooks", timeout=5) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents", timeout=5) as r:
                     answer = json.load(r)
             except OSError:
                 assert process.poll() is None, process.stdout.read()
