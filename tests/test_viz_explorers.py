@@ -274,3 +274,40 @@ def test_live_curves_tracks_runs_without_ipython():
         curves.track("not a history")
     with pytest.raises(ValueError, match="at least one metric"):
         LiveCurves(())
+
+
+def test_show_side_by_side_rejects_non_explorers():
+    with pytest.raises(TypeError, match="expects explorers"):
+        from siamlab.viz import show_side_by_side
+        show_side_by_side("figure")
+
+
+def test_distance_explorer_keeps_best_threshold_in_view_and_xlabel():
+    ex = DistanceExplorer(np.full(10, -0.2), np.array([0, 1] * 5), xlabel="score")
+    assert ex.range[0] <= ex.roc.best_threshold <= ex.range[1]
+    assert ex.figure.axes[0].get_xlabel() == "score"
+
+
+def test_show_figure_rejects_non_figures():
+    from siamlab.viz import show_figure
+    with pytest.raises(TypeError, match="expected a matplotlib Figure"):
+        show_figure([1, 2])
+
+
+def test_show_outputs_one_static_figure_and_updates_in_place():
+    """In an IPython shell, show() emits widget + one PNG; later moves update, never add, outputs."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    d, same = pairs(300)
+    ex = DistanceExplorer(d, same)
+    with capture_output() as captured:
+        ex.show()
+        for t in (0.2, 0.4, 0.6):
+            ex.set_threshold(t)
+    new_pngs = [o for o in captured.outputs if "image/png" in o.data and not o.update]
+    updates = [o for o in captured.outputs if o.update]
+    assert len(new_pngs) == 1 and len(updates) == 3, [(sorted(o.data), o.update) for o in captured.outputs]
+    assert len({o.transient["display_id"] for o in updates + new_pngs}) == 1
+    assert ex._static.updates == 3

@@ -1,5 +1,6 @@
 """Plots and interactive views. Framework-neutral: numpy arrays and ``History`` in, figures out."""
-from siamlab.viz._display import figure_png
+from siamlab.viz._display import figure_png, show_figure
+from siamlab.viz._explorer import show_side_by_side
 from siamlab.viz.distances import DistanceExplorer
 from siamlab.viz.embeddings import EmbeddingExplorer
 from siamlab.viz.live import LiveCurves
@@ -8,5 +9,5 @@ from siamlab.viz.projection import available_methods, class_separation, embeddin
 
 __all__ = [
     "DistanceExplorer", "EmbeddingExplorer", "LiveCurves", "available_methods", "class_separation",
-    "embedding_spread", "figure_png", "pair_grid", "project",
+    "embedding_spread", "figure_png", "pair_grid", "project", "show_figure", "show_side_by_side",
 ]

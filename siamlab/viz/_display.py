@@ -51,3 +51,10 @@ class FigureOutput:
         else:
             self.handle.update(image)
             self.updates += 1
+
+
+def show_figure(figure: Figure, dpi: float = 80) -> None:
+    """Display a figure once as a static PNG output (the same on GitHub as in JupyterLab)."""
+    if not isinstance(figure, Figure):
+        raise TypeError(f"expected a matplotlib Figure, got {type(figure).__name__}")
+    FigureOutput(dpi).show(figure)

@@ -72,3 +72,18 @@ class Explorer:
         display(self.widget())
         display(Markdown(f"*Static copy for saved notebooks:* {self.text}"))
         self._static.show(self.figure)
+
+
+def show_side_by_side(*explorers: Explorer) -> None:
+    """Display several explorers' widgets in one row, then a static copy of each figure."""
+    if not explorers or not all(isinstance(e, Explorer) for e in explorers):
+        raise TypeError(f"show_side_by_side expects explorers, got {[type(e).__name__ for e in explorers]}")
+    if not in_ipython():
+        return
+    import ipywidgets as widgets
+    from IPython.display import Markdown, display
+
+    display(widgets.HBox([e.widget() for e in explorers], layout=widgets.Layout(overflow="auto")))
+    for explorer in explorers:
+        display(Markdown(f"*Static copy for saved notebooks:* {explorer.text}"))
+        explorer._static.show(explorer.figure)

@@ -16,7 +16,7 @@ class DistanceExplorer(Explorer):
     """Explore the "same if distance < threshold" decision on pair distances."""
 
     def __init__(self, distances: np.ndarray, same: np.ndarray, threshold: float | None = None,
-                 bins: int = 60, title: str = ""):
+                 bins: int = 60, title: str = "", xlabel: str = "pair distance"):
         super().__init__()
         self.roc = roc_analysis(distances, same)  # validates shapes, labels, finiteness
         if not isinstance(bins, (int, np.integer)) or bins < 2:
@@ -24,11 +24,12 @@ class DistanceExplorer(Explorer):
         d = np.asarray(distances, dtype=np.float64).reshape(-1)
         s = np.asarray(same).reshape(-1).astype(bool)
         self.distances, self.same = d, s.astype(np.int64)
-        self.title = title
+        self.title, self.xlabel = title, xlabel
         self._same_sorted = np.sort(d[s])
         self._diff_sorted = np.sort(d[~s])
         self.n_same, self.n_diff = len(self._same_sorted), len(self._diff_sorted)
-        lo, hi = float(d.min()), float(d.max())
+        best = self.roc.best_threshold
+        lo, hi = min(float(d.min()), best), max(float(d.max()), best)  # keep the best threshold in view
         pad = 0.05 * (hi - lo) if hi > lo else max(0.5, abs(lo) * 0.1)
         self.range = (lo - pad, hi + pad)
         self.threshold = float(self.roc.best_threshold if threshold is None else threshold)
@@ -74,7 +75,7 @@ class DistanceExplorer(Explorer):
         self._line = ax_hist.axvline(self.threshold, color="k", lw=2, label="threshold")
         ax_hist.axvline(self.roc.best_threshold, color="C0", ls="--", lw=1.2, label=f"best threshold {self.roc.best_threshold:.3f}")
         ax_hist.set_xlim(*self.range)
-        ax_hist.set_xlabel("pair distance")
+        ax_hist.set_xlabel(self.xlabel)
         ax_hist.set_ylabel("number of pairs")
         ax_hist.set_title("distances: same vs different")
         ax_hist.legend(fontsize="small")
