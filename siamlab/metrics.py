@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import auc, confusion_matrix, roc_curve
 
 
 def _check(distances: np.ndarray, same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -45,6 +44,8 @@ def pair_accuracy(distances: np.ndarray, same: np.ndarray, threshold: float, sam
 
 def pair_confusion(distances: np.ndarray, same: np.ndarray, threshold: float, same_if: str = "below") -> np.ndarray:
     """2x2 counts: rows true (different, same), columns predicted (different, same)."""
+    from sklearn.metrics import confusion_matrix  # imported here: sklearn.metrics takes ~1 s to load
+
     distances, same = _check(distances, same)
     return confusion_matrix(same, predict_same(distances, threshold, same_if), labels=[0, 1])
 
@@ -65,6 +66,8 @@ class RocResult:
 
 def roc_analysis(distances: np.ndarray, same: np.ndarray) -> RocResult:
     """ROC, AUC, EER and the accuracy-maximising threshold for distance-based "same" decisions."""
+    from sklearn.metrics import auc, roc_curve
+
     distances, same = _check(distances, same)
     if len(np.unique(same)) < 2:
         raise ValueError("ROC needs both same (1) and different (0) pairs, got only one kind")

@@ -20,8 +20,8 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_import_siamlab_loads_no_framework_and_is_fast():
-    code = ("import sys, time; t = time.perf_counter(); import siamlab, siamlab.data, siamlab.metrics, "
-            "siamlab.history, siamlab.losses; dt = time.perf_counter() - t; "
+    code = ("import sys, time; t = time.perf_counter(); import siamlab; dt = time.perf_counter() - t; "
+            "import siamlab.data, siamlab.metrics, siamlab.history, siamlab.losses, siamlab.viz, siamlab.info; "
             "print('torch' in sys.modules, 'tensorflow' in sys.modules, 'keras' in sys.modules, dt)")
     out = run_python(code).stdout.split()
     assert out[:3] == ["False", "False", "False"]
