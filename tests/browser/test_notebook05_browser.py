@@ -1,0 +1,197 @@
+"""Notebook 05 in a real browser: JupyterLab + headless Chromium run it, then the widgets must
+render and respond (threshold slider -> accuracy text and figure; epoch slider -> scatter).
+
+Screenshots land in ``artifacts/browser/``; with SIAMLAB_UPDATE_DOCS_IMG=1 the explorer shots
+are also copied to ``docs/img/`` (the README's pictures). Skips when Chromium is not installed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOK = REPO / "notebooks" / "05_explorers.ipynb"
+ARTIFACTS = REPO / "artifacts" / "browser"
+DOCS_IMG = REPO / "docs" / "img"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+RUN_TIMEOUT_S = 420
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and Path(CHROMEDRIVER).is_file()),
+    reason="headless browser test needs Chromium + chromedriver (apt-get install chromium chromium-driver); not installed here",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_lab_settings(folder: Path) -> None:
+    """User settings: render every cell (no virtual scrolling), no news or update checks."""
+    settings = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"checkForUpdates": False, "fetchNews": "false"},
+    }
+    for name, value in settings.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+
+
+@pytest.fixture
+def lab(tmp_path, real_mnist):
+    """A JupyterLab server on 127.0.0.1 (token disabled) serving a copy of notebook 05."""
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)  # the browser run must not touch the committed notebook
+    write_lab_settings(tmp_path / "settings")
+    port = free_port()
+    env = dict(os.environ, SIAMLAB_DATA_DIR=str(real_mnist.parent), JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), PYTHONPATH=str(REPO))
+    log = open(tmp_path / "lab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", "--ServerApp.allow_root=True", "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1500,1300", f"--user-data-dir={tmp_path / 'chrome'}"):
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+NOTEBOOK_STATE = """
+const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+if (!nb || !nb.sessionContext || !nb.content || !nb.sessionContext.session || !nb.sessionContext.session.kernel) return null;
+const cells = nb.content.widgets.filter(c => c.model.type === 'code');
+const errors = cells.flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error')
+                                   .map(o => o.ename + ': ' + o.evalue));
+return {kernel: nb.sessionContext.session.kernel.status, done: cells.filter(c => c.model.executionCount).length,
+        cells: cells.length, errors: errors};
+"""
+
+
+def wait_for(driver, condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.5)
+    shot = ARTIFACTS / f"timeout-{what.replace(' ', '_')}.png"
+    driver.save_screenshot(str(shot))
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (screenshot {shot})")
+
+
+def drag(driver, handle, dx: int) -> None:
+    from selenium.webdriver import ActionChains
+
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", handle)
+    ActionChains(driver).click_and_hold(handle).pause(0.2).move_by_offset(dx, 0).pause(0.2).release().perform()
+
+
+def test_notebook05_widgets_render_and_respond(lab, browser):
+    from selenium.webdriver.common.by import By
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    browser.get(f"{lab}/lab/tree/{NOTEBOOK.name}")
+    wait_for(browser, lambda: (s := browser.execute_script(NOTEBOOK_STATE)) and s["kernel"] == "idle", 120, "kernel ready")
+    browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
+
+    def finished():
+        state = browser.execute_script(NOTEBOOK_STATE)
+        if state and state["errors"]:
+            browser.save_screenshot(str(ARTIFACTS / "notebook-error.png"))
+            pytest.fail(f"notebook 05 raised in the browser: {state['errors']}")
+        return state and state["done"] == state["cells"] and state["kernel"] == "idle" and state
+    wait_for(browser, finished, RUN_TIMEOUT_S, "notebook run")
+    browser.save_screenshot(str(ARTIFACTS / "notebook05-after-run.png"))
+
+    # Threshold explorer: the first distance explorer after the side-by-side pair is the TF one;
+    # any of them must respond, so take the last (section 3, the threshold explorer proper).
+    boxes = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".siamlab-distanceexplorer"), 30, "distance explorers")
+    assert len(boxes) >= 3, f"expected 3 distance explorers (seed 2, fixed torch, fixed TF), got {len(boxes)}"
+    box = boxes[-1]
+    text = box.find_element(By.CSS_SELECTOR, ".siamlab-text")
+    image = box.find_element(By.CSS_SELECTOR, ".siamlab-figure")
+    before_text, before_src = text.text, image.get_attribute("src")
+    assert "accuracy" in before_text
+    box.screenshot(str(ARTIFACTS / "distance-explorer-before.png"))
+    drag(browser, box.find_element(By.CSS_SELECTOR, ".siamlab-threshold .noUi-handle"), -120)
+    wait_for(browser, lambda: text.text != before_text and image.get_attribute("src") != before_src, 30,
+             "threshold slider to update text and figure")
+    assert "accuracy" in text.text
+    box.screenshot(str(ARTIFACTS / "distance-explorer.png"))
+
+    # Embedding explorer: move the epoch slider to the first epoch; the scatter must change.
+    emb = browser.find_elements(By.CSS_SELECTOR, ".siamlab-embeddingexplorer")
+    assert len(emb) >= 3, f"expected 3 embedding explorers (seed 1, fixed TF, fixed torch), got {len(emb)}"
+    box = emb[1]  # the fixed TF encoder: separates over epochs
+    text = box.find_element(By.CSS_SELECTOR, ".siamlab-text")
+    image = box.find_element(By.CSS_SELECTOR, ".siamlab-figure")
+    before_text, before_src = text.text, image.get_attribute("src")
+    box.screenshot(str(ARTIFACTS / "embedding-explorer-before.png"))
+    drag(browser, box.find_element(By.CSS_SELECTOR, ".siamlab-epoch .noUi-handle"), -400)
+    wait_for(browser, lambda: text.text.startswith("epoch 0") and image.get_attribute("src") != before_src, 30,
+             "epoch slider to show epoch 0")
+    box.screenshot(str(ARTIFACTS / "embedding-explorer-side-by-side.png"))
+    row = browser.find_elements(By.CSS_SELECTOR, ".widget-hbox:has(> .siamlab-embeddingexplorer)")
+    if row:
+        row[0].screenshot(str(ARTIFACTS / "embedding-explorers-seed1-vs-fixed.png"))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", emb[2])
+    emb[2].screenshot(str(ARTIFACTS / "embedding-explorer.png"))  # the full-width one (fixed torch)
+    browser.save_screenshot(str(ARTIFACTS / "notebook05-after-interaction.png"))
+
+    if os.environ.get("SIAMLAB_UPDATE_DOCS_IMG") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        for name in ("distance-explorer.png", "embedding-explorer.png", "embedding-explorers-seed1-vs-fixed.png"):
+            if (ARTIFACTS / name).is_file():
+                shutil.copy(ARTIFACTS / name, DOCS_IMG / name)
+    print(f"browser test took {time.monotonic() - started:.0f} s")
