@@ -113,3 +113,39 @@ def test_reproduce_tf_seed_cli_ends_with_json(tmp_path):
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert {"final_loss", "baseline", "distance_std", "accuracy", "seed_accuracy"} <= set(result)
     assert "epoch: 0 loss:" in out.stdout
+
+
+def test_every_pair_dataset_excludes_self_pairs():
+    images = RNG.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
+    x, y = seed.make_every_pair(images, np.array([0, 0, 1, 1, 1]))
+    assert x.shape == (20, 2, 28, 28, 1) and y.shape == (20,)
+    assert not any(np.array_equal(a, b) for a, b in x)  # random images: equal only if i == j
+    assert y.sum() == 2 * 1 + 3 * 2  # ordered same-class pairs: 2*1 zeros, 3*2 ones
+
+
+def test_train_learns_separable_pairs_and_logs_history():
+    tf.keras.utils.set_random_seed(0)
+    images = np.zeros((40, 28, 28), dtype=np.uint8)
+    labels = np.repeat([0, 1], 20)
+    images[:20, :14] = 255  # class 0: top half bright, class 1: bottom half bright
+    images[20:, 14:] = 255
+    images = np.clip(images.astype(int) + RNG.integers(0, 40, size=images.shape), 0, 255).astype(np.uint8)
+    from siamlab.data.pairs import BalancedPairs
+    from siamlab.tf.train import train
+
+    model = Encoder(embedding_dim=8)
+    history = train(model, images, labels, epochs=3, steps_per_epoch=10, batch_size=16,
+                    eval_pairs=BalancedPairs(labels, seed=1).sample(200), snapshot_images=images, snapshot_labels=labels)
+    losses = history.series("data_loss")[1]
+    assert losses[-1] < losses[0] and history.last("accuracy") > 0.9
+    assert history.snapshots[3]["embeddings"].shape == (40, 8)
+
+
+def test_train_and_reproduce_reject_bad_input():
+    from siamlab.tf import reproduce
+    from siamlab.tf.train import train
+
+    with pytest.raises(ValueError, match=r"expected images \(N, H, W\) and labels \(N,\), got \(4, 28, 28\) and \(3,\)"):
+        train(Encoder(), np.zeros((4, 28, 28), np.uint8), np.zeros(3, np.int64))
+    with pytest.raises(ValueError, match="variant must be 'seed' or 'fixed', got 'broken'"):
+        reproduce.run("broken")
