@@ -56,6 +56,8 @@ def test_project_tsne_runs_and_bad_method():
     assert project(x, "tsne").shape == (40, 2)
     with pytest.raises(ValueError, match="method must be one of"):
         project(x, "mds")
+    with pytest.raises(ValueError, match="tsne_iterations must be an integer >= 250, got 10"):
+        project(x, "tsne", tsne_iterations=10)
     if "umap" not in available_methods():
         with pytest.raises(ImportError, match="umap-learn"):
             project(x, "umap")
@@ -311,3 +313,19 @@ def test_show_outputs_one_static_figure_and_updates_in_place():
     assert len(new_pngs) == 1 and len(updates) == 3, [(sorted(o.data), o.update) for o in captured.outputs]
     assert len({o.transient["display_id"] for o in updates + new_pngs}) == 1
     assert ex._static.updates == 3
+
+
+def test_live_curves_in_ipython_keep_one_output():
+    """Headless or live, a LiveCurves run leaves exactly one figure output, updated in place."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        with LiveCurves(("loss",), min_interval_s=0) as curves:
+            run = curves.run("seed", baseline=0.25)
+            for e in range(4):
+                run.log(e, loss=0.25)
+    new = [o for o in captured.outputs if not o.update]
+    assert len(new) == 1 and "image/png" in new[0].data
+    assert len(captured.outputs) == curves.draw_count == 5
