@@ -1,4 +1,4 @@
-"""Static grids of images and of pairs: the first look at what goes into a network."""
+"""A static grid of images: the first look at the data (pairs: ``siamlab.viz.pairs.pair_grid``)."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -33,12 +33,3 @@ def image_grid(images: np.ndarray, titles: Sequence[str] | None = None, ncols: i
         figure.suptitle(title)
     return figure
 
-
-def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, title: str = "") -> Figure:
-    """Pairs as columns (left image above right image), each titled "same" or "different"."""
-    left, right, same = np.asarray(left), np.asarray(right), np.asarray(same)
-    if left.shape != right.shape or left.ndim != 3 or same.shape != (len(left),):
-        raise ValueError(f"expected left, right (N, H, W) and same (N,), got {left.shape}, {right.shape}, {same.shape}")
-    stacked = np.concatenate([left, right])
-    titles = [("same" if s else "different") for s in same] + [""] * len(right)
-    return image_grid(stacked, titles=titles, ncols=len(left), title=title)

@@ -8,11 +8,19 @@ from siamlab.metrics import predict_same
 from siamlab.viz.images import as_2d_images
 
 
-def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: np.ndarray, threshold: float,
-              n: int = 12, cols: int = 4, order: str = "first", same_if: str = "below", title: str = "") -> Figure:
-    """Show up to ``n`` pairs; ``order`` "first", "errors" (wrong ones first) or "closest" (smallest distance)."""
+def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: np.ndarray | None = None,
+              threshold: float | None = None, n: int = 12, cols: int = 4, order: str = "first",
+              same_if: str = "below", title: str = "") -> Figure:
+    """Show up to ``n`` pairs; ``order`` "first", "errors" (wrong ones first) or "closest" (smallest distance).
+
+    Without ``distances`` (what goes INTO a net, before any model) only the labels are shown.
+    """
     left, right = as_2d_images(left, "left"), as_2d_images(right, "right")
     same = np.asarray(same).reshape(-1)
+    if (distances is None) != (threshold is None):
+        raise ValueError("give distances and threshold together, or neither")
+    if distances is None:
+        return _labelled_pairs(left, right, same, n, cols, title)
     distances = np.asarray(distances, dtype=np.float64).reshape(-1)
     count = len(left)
     for name, arr in (("right", right), ("same", same), ("distances", distances)):
@@ -50,4 +58,25 @@ def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: 
         ax.axis("off")
     fig.suptitle(f"{title + ': ' if title else ''}pairs at threshold {threshold:.3g} "
                  f"(green = right, red = wrong; {int(wrong.sum())} of {count} wrong)")
+    return fig
+
+
+def _labelled_pairs(left: np.ndarray, right: np.ndarray, same: np.ndarray, n: int, cols: int, title: str) -> Figure:
+    """The pairs with their labels only (no model yet)."""
+    if len(right) != len(left) or len(same) != len(left) or len(left) == 0:
+        raise ValueError(f"expected as many right images and labels as left images ({len(left)}), "
+                         f"got {len(right)} and {len(same)}")
+    chosen = np.arange(min(n, len(left)))
+    rows = int(np.ceil(len(chosen) / cols))
+    fig = Figure(figsize=(2.6 * cols, 1.8 * rows + 0.5), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).reshape(-1)
+    gap = np.full((left.shape[1], 2), np.nan)
+    for ax, k in zip(axes, chosen):
+        ax.imshow(np.hstack([left[k], gap, right[k]]), cmap="gray_r")
+        ax.set_title(f"label {int(same[k])}: {'same' if same[k] else 'different'}", fontsize="small")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes[len(chosen):]:
+        ax.axis("off")
+    fig.suptitle(title or "pairs and their labels (1 = same, 0 = different)")
     return fig
