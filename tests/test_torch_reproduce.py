@@ -15,3 +15,12 @@ def test_reproduce_torch_seed_cli():
     assert result["distinct_outputs"] == 1
     assert result["output"] == result["relu_bias"]
     assert result["accuracy"] == 0.5
+
+
+def test_reproduce_torch_fixed_cli():
+    proc = subprocess.run([sys.executable, "-m", "siamlab", "reproduce", "torch-fixed"],
+                          capture_output=True, text=True, timeout=400)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["distinct_outputs"] > 1
+    assert result["accuracy"] >= 0.9

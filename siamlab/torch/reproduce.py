@@ -34,10 +34,10 @@ def _fixed() -> dict:
     from siamlab.torch.models import SiameseNet
     from siamlab.torch.train import evaluate, train
 
-    data = object_pairs(config.pick(1000, 3000), n_train=config.pick(1024, 8192), n_test=256)
+    data = object_pairs(config.pick(1000, 3000), n_train=config.pick(1536, 8192), n_test=256)
     device = siamlab.device()
-    model = SiameseNet("logit", dim=16).to(device)
-    train(model, data.x_train, data.same_train, epochs=config.pick(8, 30), lr=3e-3,
+    model = SiameseNet("distance", dim=16).to(device)  # contrastive loss, as in notebook 04 step 6
+    train(model, data.x_train, data.same_train, epochs=config.pick(10, 30), lr=3e-3,
           test=(data.x_test, data.same_test))
     with torch.no_grad():
         model.eval()
