@@ -329,3 +329,21 @@ def test_live_curves_in_ipython_keep_one_output():
     new = [o for o in captured.outputs if not o.update]
     assert len(new) == 1 and "image/png" in new[0].data
     assert len(captured.outputs) == curves.draw_count == 5
+
+
+def test_click_on_a_point_selects_it_through_the_widget():
+    emb, labels = snapshots(collapse=False)
+    images = np.random.default_rng(0).random((len(labels), 6, 7))
+    ex = EmbeddingExplorer(emb, labels, images, neighbours=3)
+    ex.widget()  # builds the image widget, the point box and the click listener
+    # Where point 40 lands in the PNG: data -> display units -> PNG pixels (origin top left).
+    display_x, display_y = ex._axes.transData.transform(ex.coords[ex.epoch][40])
+    scale = ex.dpi / ex.figure.dpi
+    height_px = ex.figure.get_size_inches()[1] * ex.dpi
+    px, py = display_x * scale, height_px - display_y * scale
+    png_height = int.from_bytes(ex.png()[20:24], "big")  # the PNG header's height field
+    assert abs(png_height - height_px) <= 1
+    assert ex.index_at_pixel(px, py) == 40
+    assert ex.index_at_pixel(1, 1) is None  # the corner is outside the scatter
+    ex._on_click({"type": "click", "dataX": px, "dataY": py})
+    assert ex.selected == 40 and ex.point_box.value == 40 and "point 40" in ex._label.value

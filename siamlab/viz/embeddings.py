@@ -3,7 +3,8 @@
 All epochs are projected once up front. With PCA one basis (fitted on every epoch together)
 serves all epochs and the axes stay fixed, so a collapsing embedding visibly shrinks to a
 dot while a working one spreads into class clusters. ``set_epoch`` only moves points;
-``select`` shows a chosen image and its nearest neighbours in embedding space.
+``select`` (or a click on a point, through ipyevents) shows a chosen image and its nearest
+neighbours in embedding space.
 """
 from __future__ import annotations
 
@@ -111,6 +112,23 @@ class EmbeddingExplorer(Explorer):
         self.select(index)
         return index
 
+    def index_at_pixel(self, px: float, py: float) -> int | None:
+        """The point nearest a click at pixel (px, py) of the PNG (origin top left, as browsers
+        report it), or None when the click is outside the scatter."""
+        height_px = self.figure.get_size_inches()[1] * self.dpi
+        scale = self.figure.dpi / self.dpi  # PNG pixels -> matplotlib display units
+        display_xy = (px * scale, (height_px - py) * scale)
+        if not self._axes.bbox.contains(*display_xy):
+            return None
+        x, y = self._axes.transData.inverted().transform(display_xy)
+        xy = self.coords[self.epoch]
+        return int(np.argmin(((xy - [x, y]) ** 2).sum(axis=1)))
+
+    def _on_click(self, event: dict) -> None:
+        index = self.index_at_pixel(event["dataX"], event["dataY"])
+        if index is not None:
+            self.point_box.value = index  # the point box's observer selects it
+
     def _name(self, label) -> str:
         return str(self.class_names[int(label)]) if self.class_names is not None else str(label)
 
@@ -185,6 +203,12 @@ class EmbeddingExplorer(Explorer):
         epoch.add_class("siamlab-epoch")
         epoch.observe(lambda change: self.set_epoch(change["new"]), names="value")
         point = widgets.BoundedIntText(value=self.selected, min=0, max=len(self.labels) - 1, description="point")
+        point.add_class("siamlab-point")
         point.observe(lambda change: self.select(int(change["new"])), names="value")
         self.epoch_slider, self.point_box = epoch, point
+        if self._image is not None:  # clicking a point in the figure selects it (ipyevents)
+            from ipyevents import Event
+
+            self._click = Event(source=self._image, watched_events=["click"])
+            self._click.on_dom_event(self._on_click)
         return [epoch, point]

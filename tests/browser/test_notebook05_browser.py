@@ -186,6 +186,22 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
     if row:
         row[0].screenshot(str(ARTIFACTS / "embedding-explorers-seed1-vs-fixed.png"))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", emb[2])
+    # Click on the scatter (ipyevents): the nearest point becomes the selected one.
+    from selenium.webdriver import ActionChains
+
+    text = emb[2].find_element(By.CSS_SELECTOR, ".siamlab-text")
+    image = emb[2].find_element(By.CSS_SELECTOR, ".siamlab-figure")
+    point_box = emb[2].find_element(By.CSS_SELECTOR, ".siamlab-point input")
+    before_text, width, height = text.text, image.size["width"], image.size["height"]
+    for fx, fy in ((0.20, 0.50), (0.35, 0.30), (0.10, 0.70)):  # spots inside the scatter (left part)
+        ActionChains(browser).move_to_element_with_offset(image, int((fx - 0.5) * width), int((fy - 0.5) * height)).click().perform()
+        try:
+            wait_for(browser, lambda: text.text != before_text, 15, "a click to select a point")
+            break
+        except pytest.fail.Exception:
+            continue
+    assert text.text != before_text, "clicking the scatter selected no new point"
+    assert f"point {point_box.get_attribute('value')}:" in text.text
     emb[2].screenshot(str(ARTIFACTS / "embedding-explorer.png"))  # the full-width one (fixed torch)
     browser.save_screenshot(str(ARTIFACTS / "notebook05-after-interaction.png"))
 
