@@ -42,20 +42,9 @@ def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: 
         chosen = np.argsort(distances, kind="stable")
     else:
         raise ValueError(f"order must be 'first', 'errors' or 'closest', got {order!r}")
-    chosen = chosen[:n]
-    rows = int(np.ceil(len(chosen) / cols))
-    fig = Figure(figsize=(2.6 * cols, 2.0 * rows + 0.5), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False).reshape(-1)
-    gap = np.full((left.shape[1], 2), np.nan)
-    for ax, k in zip(axes, chosen):
-        ax.imshow(np.hstack([left[k], gap, right[k]]), cmap="gray_r")
-        verdict = "same" if predicted[k] else "diff"
-        ax.set_title(f"{'same' if same[k] else 'different'} | d={distances[k]:.3g}\npredicted {verdict}",
-                     fontsize="small", color="C3" if wrong[k] else "C2")
-        ax.set_xticks([])
-        ax.set_yticks([])
-    for ax in axes[len(chosen):]:
-        ax.axis("off")
+    titles = {k: (f"{'same' if same[k] else 'different'} | d={distances[k]:.3g}\n"
+                  f"predicted {'same' if predicted[k] else 'diff'}", "C3" if wrong[k] else "C2") for k in chosen[:n]}
+    fig = _draw_pairs(left, right, titles, cols, row_height=2.0)
     fig.suptitle(f"{title + ': ' if title else ''}pairs at threshold {threshold:.3g} "
                  f"(green = right, red = wrong; {int(wrong.sum())} of {count} wrong)")
     return fig
@@ -66,17 +55,23 @@ def _labelled_pairs(left: np.ndarray, right: np.ndarray, same: np.ndarray, n: in
     if len(right) != len(left) or len(same) != len(left) or len(left) == 0:
         raise ValueError(f"expected as many right images and labels as left images ({len(left)}), "
                          f"got {len(right)} and {len(same)}")
-    chosen = np.arange(min(n, len(left)))
-    rows = int(np.ceil(len(chosen) / cols))
-    fig = Figure(figsize=(2.6 * cols, 1.8 * rows + 0.5), layout="constrained")
+    titles = {k: (f"label {int(same[k])}: {'same' if same[k] else 'different'}", "k") for k in range(min(n, len(left)))}
+    fig = _draw_pairs(left, right, titles, cols, row_height=1.8)
+    fig.suptitle(title or "pairs and their labels (1 = same, 0 = different)")
+    return fig
+
+
+def _draw_pairs(left: np.ndarray, right: np.ndarray, titles: dict, cols: int, row_height: float) -> Figure:
+    """One panel per chosen pair (left image, gap, right image), titled ``titles[k] = (text, color)``."""
+    rows = int(np.ceil(len(titles) / cols))
+    fig = Figure(figsize=(2.6 * cols, row_height * rows + 0.5), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).reshape(-1)
     gap = np.full((left.shape[1], 2), np.nan)
-    for ax, k in zip(axes, chosen):
+    for ax, (k, (text, color)) in zip(axes, titles.items()):
         ax.imshow(np.hstack([left[k], gap, right[k]]), cmap="gray_r")
-        ax.set_title(f"label {int(same[k])}: {'same' if same[k] else 'different'}", fontsize="small")
+        ax.set_title(text, fontsize="small", color=color)
         ax.set_xticks([])
         ax.set_yticks([])
-    for ax in axes[len(chosen):]:
+    for ax in axes[len(titles):]:
         ax.axis("off")
-    fig.suptitle(title or "pairs and their labels (1 = same, 0 = different)")
     return fig
