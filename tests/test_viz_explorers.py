@@ -272,6 +272,7 @@ def test_live_curves_tracks_runs_without_ipython():
     loss_ax = fig.axes[0]
     assert {line.get_label() for line in loss_ax.get_lines()} >= {"seed", "fixed", "seed: constant predictor 0.2500"}
     assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "loss"
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"] and fig._suptitle.get_text() == "demo"
     with pytest.raises(TypeError, match="History"):
         curves.track("not a history")
     with pytest.raises(ValueError, match="at least one metric"):

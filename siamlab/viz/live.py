@@ -31,6 +31,8 @@ class LiveCurves:
         self.runs: list[History] = []
         self.figure = Figure(figsize=(width * len(self.keys), height), layout="constrained")
         self.axes = self.figure.subplots(1, len(self.keys), squeeze=False)[0]
+        if title:  # once above all panels: long step names do not fit over each axis
+            self.figure.suptitle(title)
         self._output = FigureOutput()
         self._last_draw = 0.0
         self.draw_count = 0
@@ -67,7 +69,7 @@ class LiveCurves:
                                label=f"{history.name}: constant predictor {history.baseline:.4f}")
             ax.set_xlabel("epoch")
             ax.set_ylabel(key)
-            ax.set_title(f"{self.title}: {key}" if self.title else key)
+            ax.set_title(key)
             if ax.has_data():
                 ax.legend(fontsize="small")
         return self.figure
