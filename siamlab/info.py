@@ -55,7 +55,7 @@ def tensorflow_devices() -> str:
 def data_sources() -> list[str]:
     lines = []
     for description, folder in mnist.local_folders():
-        found = [split for split in mnist.FILES if mnist._has_split(folder, split)]
+        found = [split for split in mnist.FILES if mnist.has_split(folder, split)]
         lines.append(f"{description}: {folder} -> {', '.join(found) if found else 'no MNIST files'}")
     lines.append("download: " + ("off (SIAMLAB_OFFLINE)" if config.offline() else "tried when no local files, with SHA-256 checks"))
     lines.append(f"offline fallback: {mnist.FALLBACK_SOURCE}")

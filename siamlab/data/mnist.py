@@ -123,7 +123,8 @@ def read_split(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
 
 # --- finding and downloading -----------------------------------------------------------------
 
-def _has_split(folder: Path, split: str) -> bool:
+def has_split(folder: Path, split: str) -> bool:
+    """True when ``folder`` holds both IDX files of ``split``."""
     return all((folder / name).is_file() for name in FILES[split])
 
 
@@ -215,7 +216,7 @@ def load_mnist(split: str = "train", digits: Iterable[int] | None = None) -> Mni
     wanted = _check_args(split, digits)
     images = labels = None
     for description, folder in local_folders():
-        if _has_split(folder, split):
+        if has_split(folder, split):
             images, labels = read_split(folder, split)
             source = f"MNIST ({description}: {folder})"
             break
