@@ -141,6 +141,72 @@ def test_train_learns_separable_pairs_and_logs_history():
     assert history.snapshots[3]["embeddings"].shape == (40, 8)
 
 
+@pytest.mark.parametrize("blocks, n_weights", [(1, 4), (2, 6), (3, 8)])
+def test_encoder_conv_blocks_keep_the_embedding_shape(blocks, n_weights):
+    model = Encoder(embedding_dim=16, l2=0.01, conv_blocks=blocks)
+    assert model(tf.zeros((3, 28, 28, 1))).shape == (3, 16)
+    assert len(model.trainable_variables) == n_weights  # kernel + bias per conv and dense layer
+    assert len(model.losses) == blocks + 1  # every kernel carries its L2 penalty
+
+
+@pytest.mark.parametrize("blocks", [0, 4, 1.5])
+def test_encoder_rejects_bad_conv_blocks(blocks):
+    with pytest.raises(ValueError, match=f"conv_blocks must be 1, 2 or 3, got {blocks}"):
+        Encoder(conv_blocks=blocks)
+
+
+def test_random_shift_moves_images_only_when_training():
+    from siamlab.tf.train import random_shift
+
+    images = np.zeros((8, 28, 28, 1), np.float32)
+    images[:, 10:18, 10:18] = 1.0  # a centred square
+    shift = random_shift(0.2, seed=3)
+    shifted = shift(tf.constant(images), training=True).numpy()
+    assert shifted.shape == images.shape
+    moved = [not np.array_equal(a, images[0]) for a in shifted]
+    assert sum(moved) >= 6  # up to 5.6 px each way: most squares move
+    assert np.allclose(shifted.sum(axis=(1, 2, 3)), 64.0, atol=1.0)  # moved, not cut: the square stays inside
+    assert np.array_equal(shift(tf.constant(images), training=False).numpy(), images)
+
+
+@pytest.mark.parametrize("fraction", [0.0, -0.1, 0.5])
+def test_random_shift_rejects_bad_fraction(fraction):
+    from siamlab.tf.train import random_shift
+
+    with pytest.raises(ValueError, match=f"expected 0 < max_fraction < 0.5, got {fraction}"):
+        random_shift(fraction)
+
+
+def test_make_step_applies_augmentation_to_both_images():
+    from siamlab.tf.train import random_shift
+
+    left, right, same = _tiny_batch()
+    losses = {}
+    for name, augment in (("plain", None), ("shifted", random_shift(0.2, seed=1))):
+        tf.keras.utils.set_random_seed(0)
+        model = Encoder(l2=0)
+        step = make_step(model, tf.keras.optimizers.SGD(0.0), augment=augment, compiled=False)
+        losses[name] = float(step(left, right, same)[1])
+    assert losses["plain"] != losses["shifted"]  # same weights (lr 0), different inputs
+
+
+def test_train_with_augmentation_still_learns():
+    tf.keras.utils.set_random_seed(0)
+    images = np.zeros((40, 28, 28), dtype=np.uint8)
+    labels = np.repeat([0, 1], 20)
+    images[:20, 4:12, 4:24] = 255  # class 0: a wide bar, class 1: a tall bar
+    images[20:, 4:24, 10:18] = 255
+    from siamlab.data.pairs import BalancedPairs
+    from siamlab.tf.train import train
+
+    model = Encoder(embedding_dim=8, conv_blocks=2)
+    history = train(model, images, labels, epochs=3, steps_per_epoch=15, batch_size=16, augment_shift=0.1,
+                    eval_pairs=BalancedPairs(labels, seed=1).sample(200))
+    assert history.last("accuracy") > 0.9
+    with pytest.raises(ValueError, match="max_fraction < 0.5, got -0.1"):
+        train(model, images, labels, epochs=1, steps_per_epoch=1, augment_shift=-0.1)
+
+
 def test_train_and_reproduce_reject_bad_input():
     from siamlab.tf import reproduce
     from siamlab.tf.train import train

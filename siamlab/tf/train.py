@@ -1,5 +1,6 @@
 """The fixed training loop: balanced pairs sampled on the fly, a compiled step, weight decay
-included, and accuracy measured the right way round (small distance = same).
+included, and accuracy measured the right way round (small distance = same). Optional random
+shifts of the training images (``augment_shift``) for small training sets.
 """
 from __future__ import annotations
 
@@ -14,15 +15,26 @@ from siamlab.tf.models import Encoder, euclidean_distance
 from siamlab.tf.tensors import batch_tensors, images_tensor
 
 
+def random_shift(max_fraction: float, seed: int = 0) -> tf.keras.layers.Layer:
+    """A Keras layer moving each image by up to ``max_fraction`` of its height and width
+    (0.1 on 28x28: up to 2.8 pixels), filling with black; active only with ``training=True``."""
+    if not 0.0 < max_fraction < 0.5:
+        raise ValueError(f"random_shift expected 0 < max_fraction < 0.5, got {max_fraction}")
+    return tf.keras.layers.RandomTranslation(max_fraction, max_fraction, fill_mode="constant", seed=seed)
+
+
 def make_step(model: Encoder, optimizer, margin: float = 1.0, eps: float = 1e-9,
-              regularization: bool = True, compiled: bool = True):
+              regularization: bool = True, compiled: bool = True, augment: tf.keras.layers.Layer | None = None):
     """One optimisation step ``step(left, right, same) -> (loss, data_loss)``.
 
     ``regularization=False`` is the seed's custom-loop behaviour: ``model.losses`` (the L2
     penalties of ``kernel_regularizer``) exist but nothing adds them, so they do nothing.
+    ``augment`` (e.g. ``random_shift(0.1)``) is applied to both images of each pair independently.
     """
 
     def step(left, right, same):
+        if augment is not None:
+            left, right = augment(left, training=True), augment(right, training=True)
         with tf.GradientTape() as tape:
             distance = euclidean_distance(model(left, training=True), model(right, training=True), eps)
             data_loss = contrastive_loss(distance, same, margin)
@@ -50,12 +62,13 @@ def train(model: Encoder, images: np.ndarray, labels: np.ndarray, history: Histo
           epochs: int = 5, steps_per_epoch: int = 50, batch_size: int = 64, learning_rate: float = 1e-3,
           margin: float = 1.0, eps: float = 1e-9, regularization: bool = True, compiled: bool = True,
           eval_pairs: PairBatch | None = None, seed: int = 0, snapshot_images: np.ndarray | None = None,
-          snapshot_labels: np.ndarray | None = None) -> History:
+          snapshot_labels: np.ndarray | None = None, augment_shift: float = 0.0) -> History:
     """Train ``model`` on balanced pairs of ``images`` drawn on the fly; log one record per epoch.
 
     Each record holds ``loss`` (total, incl. weight decay when ``regularization``), ``data_loss``
     and, when ``eval_pairs`` is given, ``accuracy`` at the threshold margin/2 with
     "same if below". Optional embedding snapshots feed the embedding explorer.
+    ``augment_shift > 0`` shifts every training image at random by up to that fraction.
     """
     images, labels = np.asarray(images), np.asarray(labels)
     if images.ndim != 3 or len(images) != len(labels):
@@ -63,7 +76,8 @@ def train(model: Encoder, images: np.ndarray, labels: np.ndarray, history: Histo
     history = history if history is not None else History("fixed")
     sampler = BalancedPairs(labels, same_fraction=0.5, seed=seed)
     optimizer = tf.keras.optimizers.Adam(learning_rate)
-    step = make_step(model, optimizer, margin, eps, regularization, compiled)
+    augment = random_shift(augment_shift, seed) if augment_shift else None
+    step = make_step(model, optimizer, margin, eps, regularization, compiled, augment)
     for epoch in range(epochs):
         totals = np.zeros(2)
         for batch in sampler.batches(batch_size, steps_per_epoch):
