@@ -87,6 +87,16 @@ def roc_analysis(distances: np.ndarray, same: np.ndarray) -> RocResult:
     )
 
 
+def held_out_accuracy(distances: np.ndarray, same: np.ndarray, n_validation: int) -> tuple[float, float]:
+    """(accuracy, threshold): the threshold chosen by ROC on the first ``n_validation`` pairs,
+    the accuracy measured on the rest, which played no part in choosing it."""
+    distances, same = _check(distances, same)
+    if not 0 < n_validation < len(same):
+        raise ValueError(f"n_validation must leave pairs on both sides: expected 0 < n_validation < {len(same)}, got {n_validation}")
+    threshold = roc_analysis(distances[:n_validation], same[:n_validation]).best_threshold
+    return pair_accuracy(distances[n_validation:], same[n_validation:], threshold, same_if="below"), threshold
+
+
 def constant_baseline(same: np.ndarray) -> float:
     """The contrastive loss of the best CONSTANT distance, p(1-p), p = share of same pairs.
 

@@ -57,6 +57,23 @@ def test_roc_needs_both_kinds_and_direction_is_checked():
         metrics.predict_same(np.zeros(2), 0.5, same_if="left")
 
 
+def test_held_out_accuracy_chooses_threshold_on_validation_only():
+    # Validation pairs separate at 0.5; the held-out pairs would prefer 0.8, so a threshold
+    # chosen on them would score 1.0. Chosen on validation, it scores what 0.5 gives: 0.5.
+    d = np.array([0.2, 0.3, 0.7, 0.8, 0.6, 0.7, 0.9, 0.95])
+    same = np.array([1, 1, 0, 0, 1, 1, 0, 0])
+    accuracy, threshold = metrics.held_out_accuracy(d, same, n_validation=4)
+    assert 0.3 < threshold <= 0.7
+    assert accuracy == metrics.pair_accuracy(d[4:], same[4:], threshold) == 0.5
+    assert metrics.pair_accuracy(d[4:], same[4:], 0.8) == 1.0
+
+
+@pytest.mark.parametrize("n_validation", [0, 8, -1])
+def test_held_out_accuracy_needs_pairs_on_both_sides(n_validation):
+    with pytest.raises(ValueError, match=r"expected 0 < n_validation < 8, got " + str(n_validation)):
+        metrics.held_out_accuracy(np.linspace(0, 1, 8), np.array([1, 0] * 4), n_validation)
+
+
 def test_constant_baseline_is_p_times_one_minus_p():
     assert metrics.constant_baseline(np.array([1, 0, 0, 0])) == pytest.approx(0.1875)
     d_best = np.full(4, 1 - 0.25)  # the best constant distance

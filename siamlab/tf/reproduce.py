@@ -74,13 +74,13 @@ def run_fixed(epochs: int = config.pick(5, 10), history=None) -> dict:
                     eval_pairs=BalancedPairs(tr.labels, seed=1).sample(1000))
     pairs = BalancedPairs(te.labels, seed=2).sample(4000)
     d = pair_distances(model, te.images, pairs)
-    val, test = slice(0, 2000), slice(2000, 4000)
-    threshold = metrics.roc_analysis(d[val], pairs.same[val]).best_threshold
+    accuracy, threshold = metrics.held_out_accuracy(d, pairs.same, n_validation=2000)
+    test = slice(2000, 4000)
     return {
         "variant": "fixed", "source": tr.source, "epochs": epochs,
         "final_loss": history.last("data_loss"), "baseline": metrics.constant_baseline(pairs.same),
         "distance_mean": float(d.mean()), "distance_std": float(d.std()), "threshold": threshold,
-        "accuracy": metrics.pair_accuracy(d[test], pairs.same[test], threshold, same_if="below"),
+        "accuracy": accuracy,
         "seed_accuracy": metrics.pair_accuracy(d[test], pairs.same[test], 0.5, same_if="above"),
         "auc": metrics.roc_analysis(d[test], pairs.same[test]).auc,
     }
