@@ -23,17 +23,15 @@ from siamlab.data.pairs import BalancedPairs  # noqa: E402
 from siamlab.tf.models import Encoder  # noqa: E402
 from siamlab.tf.train import pair_distances, train  # noqa: E402
 
+FULL_MODE = "2 conv blocks + random shifts (full mode)"
 # Each recipe changes one thing against the one before it (the third against the first).
 RECIPES = {
     "seed architecture (1 conv block), L2 1e-4, batch 64": dict(conv_blocks=1, augment_shift=0.0, batch_size=64),
     "+ random shifts (up to 10%)": dict(conv_blocks=1, augment_shift=0.1, batch_size=64),
     "2 conv blocks, no shifts": dict(conv_blocks=2, augment_shift=0.0, batch_size=64),
-    "2 conv blocks + random shifts (full mode)": dict(conv_blocks=2, augment_shift=0.1, batch_size=64),
+    FULL_MODE: dict(conv_blocks=2, augment_shift=0.1, batch_size=64),
     "2 conv blocks + random shifts, batch 128": dict(conv_blocks=2, augment_shift=0.1, batch_size=128),
 }
-
-
-FULL_MODE = "2 conv blocks + random shifts (full mode)"
 
 
 def main(epochs: int = 30, steps: int = 200, seeds: list[int] | None = None) -> None:
