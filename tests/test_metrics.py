@@ -1,14 +1,11 @@
-"""Core numpy pieces: decision metrics, reference losses, the History record."""
-import json
-
+"""metrics: accuracy at a threshold (both directions), ROC / AUC / EER, held-out accuracy, baseline."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from siamlab import losses, metrics
-from siamlab.history import History
 
-
-# --- metrics ----------------------------------------------------------------------------------
 
 def test_accuracy_direction_matters():
     d, same = np.array([0.1, 0.2, 0.9, 1.2]), np.array([1, 1, 0, 0])
@@ -80,57 +77,64 @@ def test_constant_baseline_is_p_times_one_minus_p():
     assert losses.contrastive_loss(d_best, np.array([1, 0, 0, 0])) == pytest.approx(0.1875)
 
 
-# --- reference losses -------------------------------------------------------------------------
+# --- issue 11, item 1: the best threshold must give its own best accuracy ------------------------
 
-def test_contrastive_loss_by_hand():
-    d, y = np.array([0.0, 0.5, 0.5, 2.0]), np.array([1, 1, 0, 0])
-    assert losses.contrastive_loss(d, y) == pytest.approx((0 + 0.25 + 0.25 + 0) / 4)
-    assert losses.contrastive_loss(d, y, margin=3.0) == pytest.approx((0 + 0.25 + 6.25 + 1) / 4)
-
-
-def test_seed_loss_ignores_each_pairs_own_label():
-    d = np.array([0.2, 0.9, 0.4])
-    y1, y2 = np.array([1, 0, 0]), np.array([0, 0, 1])  # same share p, labels moved around
-    assert losses.seed_contrastive_loss(d, y1) == pytest.approx(losses.seed_contrastive_loss(d, y2))
-    p = 1 / 3
-    expected = np.mean(p * d**2 + (1 - p) * np.maximum(0, 1 - d) ** 2)
-    assert losses.seed_contrastive_loss(d, y1) == pytest.approx(expected)
+def test_best_threshold_when_calling_every_pair_different_is_best():
+    d, same = np.full(10, 0.7), np.r_[1, [0] * 9]
+    roc = metrics.roc_analysis(d, same)
+    assert roc.best_accuracy == 0.9 and roc.same_if == "below"
+    assert metrics.pair_accuracy(d, same, roc.best_threshold, roc.same_if) == 0.9
 
 
-def test_euclidean_distance_and_bad_shapes():
-    assert losses.euclidean_distance(np.array([[3.0, 4.0]]), np.array([[0.0, 0.0]])).tolist() == [5.0]
-    with pytest.raises(ValueError, match=r"equal shape, got \(1, 2\) and \(1, 3\)"):
-        losses.euclidean_distance(np.zeros((1, 2)), np.zeros((1, 3)))
-    with pytest.raises(ValueError, match=r"both be \(B,\), got \(2,\) and \(3,\)"):
-        losses.contrastive_loss(np.zeros(2), np.zeros(3))
+def test_held_out_accuracy_of_a_collapsed_network_on_unbalanced_pairs():
+    # 8.5 % same pairs and one distance for every pair: "all different" scores 0.915, not 0.085.
+    same = (np.arange(2000) % 200 < 17).astype(int)
+    accuracy, _ = metrics.held_out_accuracy(np.full(2000, 0.3), same, n_validation=1000)
+    assert accuracy == pytest.approx(0.915)
 
 
-# --- history -------------------------------------------------------------------------------------
-
-def test_history_logs_notifies_and_round_trips(tmp_path):
-    history, calls = History("run", baseline=0.25), []
-    history.subscribe(lambda h: calls.append(len(h.records)))
-    history.log(0, loss=np.float32(0.7), accuracy=0.5)
-    history.log(1, loss=0.3)
-    assert calls == [1, 2] and history.keys() == ["loss", "accuracy"]
-    epochs, values = history.series("loss")
-    assert epochs.tolist() == [0, 1] and values == pytest.approx([0.7, 0.3]) and history.last("accuracy") == 0.5
-    history.save_json(tmp_path / "h.json")
-    loaded = History.load_json(tmp_path / "h.json")
-    assert loaded.records == history.records and loaded.baseline == 0.25
-    json.loads((tmp_path / "h.json").read_text())
+DISTANCES = st.sampled_from([0.0, 0.1, 0.5, 0.7, 1.0, 2.5, 1e-300, -3.0]) | st.floats(-1e6, 1e6)
 
 
-def test_history_rejects_unknown_metric_and_non_numbers():
-    history = History("run")
-    history.log(0, loss=1.0)
-    with pytest.raises(KeyError, match="has no metric 'acc'; it has \\['loss'\\]"):
-        history.series("acc")
-    with pytest.raises((TypeError, ValueError)):
-        history.log(1, loss="high")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(DISTANCES, st.integers(0, 1)), min_size=2, max_size=40)
+       .filter(lambda pairs: len({s for _, s in pairs}) == 2))
+def test_best_threshold_reproduces_best_accuracy_exactly(pairs):
+    d, same = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    roc = metrics.roc_analysis(d, same)
+    assert metrics.pair_accuracy(d, same, roc.best_threshold, roc.same_if) == roc.best_accuracy
+    every_cut = [metrics.pair_accuracy(d, same, t) for t in np.r_[d, np.nextafter(d, np.inf)]]
+    assert roc.best_accuracy == max(every_cut)  # and no threshold does better
 
 
-def test_history_snapshots_keep_arrays():
-    history = History("run")
-    history.snapshot(3, embeddings=[[0, 1], [1, 0]], labels=[0, 1])
-    assert history.snapshots[3]["embeddings"].shape == (2, 2)
+# --- issue 11, item 4: numbers where errors belong ---------------------------------------------------
+
+@pytest.mark.parametrize("threshold", [float("nan"), np.float32("nan"), np.array(np.nan)])
+def test_nan_threshold_is_refused(threshold):
+    with pytest.raises(ValueError, match="threshold must be in"):
+        metrics.pair_accuracy(np.array([0.1, 0.9]), np.array([1, 0]), threshold)
+
+
+@pytest.mark.parametrize("threshold", ["0.5", None, True, [0.5]])
+def test_threshold_must_be_a_number(threshold):
+    with pytest.raises(TypeError, match="threshold must be a number, got"):
+        metrics.predict_same(np.array([0.1, 0.9]), threshold)
+
+
+def test_infinite_and_numpy_thresholds_still_work():
+    d, same = np.array([0.1, 0.9]), np.array([1, 0])
+    assert metrics.pair_accuracy(d, same, np.inf) == 0.5
+    assert metrics.pair_accuracy(d, same, np.float32(0.5)) == 1.0
+
+
+@pytest.mark.parametrize("d, same", [(np.zeros((2, 2)), np.zeros(4)), (np.zeros(4), np.zeros((4, 1))),
+                                     (np.zeros((4, 1)), np.zeros((4, 1))), (np.float64(0.3), np.int64(1))])
+def test_metrics_refuse_inputs_that_are_not_1d(d, same):
+    with pytest.raises(ValueError, match="must be 1-D arrays of equal length, got shapes"):
+        metrics.pair_accuracy(d, same, 0.5)
+
+
+@pytest.mark.parametrize("same", [np.array([2, 0, 0]), np.array([1, -1]), np.array([0.5, 1.0])])
+def test_constant_baseline_refuses_labels_outside_0_1(same):
+    with pytest.raises(ValueError, match=r"same must hold only 0 \(different\) and 1 \(same\)"):
+        metrics.constant_baseline(same)
