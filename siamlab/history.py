@@ -8,11 +8,14 @@ are called after each ``log``. Framework-neutral: only floats and numpy arrays g
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
+
+from siamlab._io import atomic_write_text
+from siamlab.validate import number_in
 
 Listener = Callable[["History"], None]
 
@@ -26,6 +29,12 @@ class History:
     records: list[dict[str, float]] = field(default_factory=list)
     snapshots: dict[int, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
     listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.baseline is not None:  # a float32 or 0-d array would only fail later, at save_json
+            if isinstance(self.baseline, np.ndarray) and self.baseline.ndim == 0:
+                self.baseline = self.baseline.item()
+            self.baseline = number_in("baseline", self.baseline, -np.inf, np.inf)
 
     def log(self, epoch: int | float, **values: float) -> None:
         """Append one record (numbers only) and notify listeners."""
@@ -57,7 +66,7 @@ class History:
         pairs = [(r["epoch"], r[key]) for r in self.records if key in r]
         if not pairs and key not in self.keys():
             raise KeyError(f"{self.name!r} has no metric {key!r}; it has {self.keys()}")
-        epochs, values = zip(*pairs) if pairs else ((), ())
+        epochs, values = zip(*pairs, strict=True) if pairs else ((), ())
         return np.asarray(epochs, dtype=float), np.asarray(values, dtype=float)
 
     def last(self, key: str) -> float:
@@ -69,12 +78,21 @@ class History:
         return {"name": self.name, "baseline": self.baseline, "records": self.records}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "History":
+    def from_dict(cls, data: dict) -> History:
         return cls(name=data["name"], baseline=data.get("baseline"), records=list(data["records"]))
 
     def save_json(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1))
+        """Write the records as JSON, atomically: a failed write leaves the old file intact."""
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=1))
 
     @classmethod
-    def load_json(cls, path: str | Path) -> "History":
-        return cls.from_dict(json.loads(Path(path).read_text()))
+    def load_json(cls, path: str | Path) -> History:
+        """Read a file written by ``save_json``; a corrupt or foreign file is named in the error."""
+        try:
+            data = json.loads(Path(path).read_text())
+            return cls.from_dict(data)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path}: not a readable History JSON file ({exc})") from exc
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{path}: not a History record (expected name, baseline and records; "
+                             f"{type(exc).__name__}: {exc})") from exc
