@@ -9,10 +9,12 @@ the framework subpackages turn batches into tensors. Memory is O(batch), never O
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
+
+from siamlab.validate import number_in, positive_int
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class AllPairs:
         self.n_images = n
         self.self_pairs = self_pairs
         self.shuffle = shuffle
-        self.seed = seed
+        self.seed = positive_int("seed", seed, minimum=0)  # checked here, not at the first next()
 
     def __len__(self) -> int:
         n = self.n_images
@@ -113,8 +115,7 @@ class AllPairs:
 
     def batches(self, batch_size: int, epoch: int = 0) -> Iterator[PairBatch]:
         """Yield ``PairBatch`` es of ``batch_size`` pairs (the last may be shorter)."""
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        batch_size = positive_int("batch_size", batch_size)
         total = len(self)
         epoch_seed = int(np.random.SeedSequence([self.seed, epoch]).generate_state(1)[0])
         order = _LazyPermutation(total, seed=epoch_seed) if self.shuffle else None
@@ -126,7 +127,7 @@ class AllPairs:
 
     def n_batches(self, batch_size: int) -> int:
         """How many batches ``batches(batch_size)`` yields."""
-        return -(-len(self) // batch_size)
+        return -(-len(self) // positive_int("batch_size", batch_size))
 
 
 class BalancedPairs:
@@ -134,21 +135,30 @@ class BalancedPairs:
 
     Each batch holds exactly ``round(batch_size * same_fraction)`` same-class pairs, in random
     positions. Anchors are drawn uniformly; partners uniformly within (or outside) the class.
+
+    A different-class partner is first drawn from all images and redrawn on a clash (at most
+    ``MAX_REDRAWS`` rounds, which keeps the seeded stream of earlier versions, so recorded
+    numbers stay the same), then, for the few pairs still clashing, drawn directly from the
+    images outside the anchor's class (per-class index arrays). The work per batch is thus
+    O(batch) even under heavy class imbalance, where redrawing alone would take O(N) per pair.
     """
 
-    def __init__(self, labels: np.ndarray, *, same_fraction: float = 0.5, self_pairs: bool = False, seed: int = 0):
+    MAX_REDRAWS = 256
+
+    def __init__(self, labels: np.ndarray, *, same_fraction: float = 0.5, self_pairs: bool = False,
+                 seed: int = 0):
         self.labels = _check_labels(labels)
-        if not 0.0 <= same_fraction <= 1.0:
-            raise ValueError(f"same_fraction must be in [0, 1], got {same_fraction}")
+        same_fraction = number_in("same_fraction", same_fraction, 0, 1)  # True is not 1.0
         classes, counts = np.unique(self.labels, return_counts=True)
         if same_fraction < 1.0 and len(classes) < 2:
             raise ValueError(f"different-class pairs need at least 2 classes, got {len(classes)}: {classes}")
         min_size = 1 if self_pairs else 2
         if same_fraction > 0.0 and counts.max() < min_size:
-            raise ValueError(f"same-class pairs need a class with at least {min_size} images, got sizes {counts}")
+            raise ValueError(f"same-class pairs need a class with at least {min_size} images, "
+                             f"got sizes {counts}")
         self.same_fraction = same_fraction
         self.self_pairs = self_pairs
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(positive_int("seed", seed, minimum=0))
         # Images grouped by class: class c owns by_class[start[c] : start[c] + size[c]].
         self.by_class = np.argsort(self.labels, kind="stable")
         class_of = np.searchsorted(classes, self.labels)
@@ -160,8 +170,7 @@ class BalancedPairs:
 
     def sample(self, n_pairs: int) -> PairBatch:
         """One batch of ``n_pairs`` pairs."""
-        if isinstance(n_pairs, bool) or not isinstance(n_pairs, (int, np.integer)) or n_pairs < 1:
-            raise ValueError(f"n_pairs must be a positive integer, got {n_pairs!r}")
+        n_pairs = positive_int("n_pairs", n_pairs)
         rng, labels = self.rng, self.labels
         n_same = int(round(n_pairs * self.same_fraction))
         # Same-class pairs: a partner drawn uniformly from the anchor's class (minus itself).
@@ -172,13 +181,21 @@ class BalancedPairs:
             pick = rng.integers(0, self.size[anchor] - 1)
             pick = pick + (pick >= self.rank[anchor])
         partner = self.by_class[self.start[anchor] + pick]
-        # Different-class pairs: rejection sampling until every partner has another label.
+        # Different-class pairs: redraw clashing partners a bounded number of times, then draw
+        # the rest directly among the images outside the anchor's class.
         other_anchor = rng.integers(len(labels), size=n_pairs - n_same)
         other = rng.integers(len(labels), size=len(other_anchor))
-        clash = labels[other] == labels[other_anchor]
-        while clash.any():
-            other[clash] = rng.integers(len(labels), size=int(clash.sum()))
-            clash = labels[other] == labels[other_anchor]
+        clash = np.flatnonzero(labels[other] == labels[other_anchor])
+        for _ in range(self.MAX_REDRAWS):
+            if not len(clash):
+                break
+            other[clash] = rng.integers(len(labels), size=len(clash))
+            clash = clash[labels[other[clash]] == labels[other_anchor[clash]]]
+        if len(clash):
+            anchor_of = other_anchor[clash]
+            pick = rng.integers(0, len(labels) - self.size[anchor_of])  # a position outside the class
+            pick = pick + self.size[anchor_of] * (pick >= self.start[anchor_of])
+            other[clash] = self.by_class[pick]
         left = np.concatenate([anchor, other_anchor])
         right = np.concatenate([partner, other])
         order = rng.permutation(n_pairs)
