@@ -5,6 +5,7 @@ Everything that a notebook or test may want to change without editing code lives
 - ``SIAMLAB_DATA_DIR``   a folder holding ``mnist/*.gz`` (checked before the cache);
 - ``SIAMLAB_CACHE_DIR``  where downloads go (default: the user cache, e.g. ~/.cache/siamlab);
 - ``SIAMLAB_OFFLINE=1``  never try the network; use local files or the bundled fallback.
+The two flags accept 1/true/yes/on and 0/false/no/off/empty; any other value is an error.
 """
 from __future__ import annotations
 
@@ -14,11 +15,20 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_TRUE = {"1", "true", "yes", "on"}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
 
 
 def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in _TRUE
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off/empty (any case); anything else is an
+    error naming the variable, so that ``SIAMLAB_FULL=2`` is not quietly read as false."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name} must be one of 1, true, yes, on (true) or 0, false, no, off, empty (false); "
+                     f"got {os.environ[name]!r}")
 
 
 def full_mode() -> bool:

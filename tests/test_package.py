@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import siamlab
-from siamlab import config, seeding
+from siamlab import seeding
 from conftest import REPO
 
 
@@ -56,16 +56,6 @@ def test_tensorflow_is_seeded_with_op_determinism():
             "siamlab.seed_everything(5); b = tf.random.uniform((2,)); print(bool(tf.reduce_all(a == b)))")
     lines = run_python(code, TF_CPP_MIN_LOG_LEVEL="3").stdout.strip().splitlines()
     assert lines[-2] == "['python', 'numpy', 'tensorflow']" and lines[-1] == "True"
-
-
-def test_config_reads_mode_and_folders(monkeypatch, tmp_path):
-    monkeypatch.setenv("SIAMLAB_FULL", "1")
-    assert config.full_mode() and config.pick(1, 2) == 2 and config.mode_name() == "full"
-    monkeypatch.setenv("SIAMLAB_FULL", "0")
-    assert config.pick(1, 2) == 1 and config.mode_name() == "default"
-    monkeypatch.setenv("SIAMLAB_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SIAMLAB_CACHE_DIR", str(tmp_path / "c"))
-    assert config.data_dir() == tmp_path and config.cache_dir() == tmp_path / "c"
 
 
 def test_info_reports_versions_devices_data_and_mode(real_mnist):
