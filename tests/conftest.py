@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from siamlab.data import mnist
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -33,4 +35,5 @@ def isolated(monkeypatch, tmp_path) -> Path:
     monkeypatch.delenv("SIAMLAB_OFFLINE", raising=False)
     monkeypatch.delenv("SIAMLAB_FULL", raising=False)
     monkeypatch.setenv("SIAMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(mnist, "_failed_download", None)  # no failed download remembered from another test
     return tmp_path / "cache"

@@ -27,12 +27,14 @@ def test_test_split_has_the_documented_counts(real_mnist, monkeypatch):
     counts = np.bincount(data.labels, minlength=10)
     assert (counts[0], counts[1]) == (980, 1135)
     assert "SIAMLAB_DATA_DIR" in data.source
+    assert data.source.startswith("MNIST test split (official release; SIAMLAB_DATA_DIR:")
 
 
 def test_train_prefix_count_comes_from_the_header(real_mnist, monkeypatch):
     monkeypatch.setenv("SIAMLAB_DATA_DIR", str(real_mnist.parent))
     data = load_mnist("train", digits=[0, 1])
     assert len(data) == 366 and np.bincount(data.labels).tolist() == [166, 200]
+    assert data.source.startswith("MNIST train split (local IDX files, 1,762 images, not the official release;")
 
 
 def test_digits_filter_keeps_only_those_digits(real_mnist, monkeypatch):
@@ -194,18 +196,21 @@ def served(tmp_path, monkeypatch):
 def test_download_checks_hash_and_lands_in_cache(served, isolated):
     served()
     data = load_mnist("test")
-    assert len(data) == 6 and data.source.startswith("MNIST (downloaded to")
+    assert len(data) == 6 and data.source.startswith("MNIST test split (official release, downloaded to")
     assert sorted(p.name for p in (isolated / "mnist").iterdir()) == sorted(mnist.FILES["test"])
     again = load_mnist("test")  # second call: from the cache, no download
-    assert again.source.startswith("MNIST (cache:")
+    assert again.source.startswith("MNIST test split (official release; cache:")
 
 
-def test_hash_mismatch_raises_and_leaves_no_file(served, isolated, monkeypatch):
+def test_hash_mismatch_on_every_mirror_falls_back_and_leaves_no_file(served, isolated, monkeypatch):
     served()
     monkeypatch.setitem(mnist.OFFICIAL_SHA256, "t10k-images-idx3-ubyte.gz", "0" * 64)
-    with pytest.raises(MnistDownloadError, match="failed its SHA-256 check"):
-        load_mnist("test")
+    with pytest.warns(UserWarning, match="failed its SHA-256 check"):
+        data = load_mnist("test")
+    assert data.source == mnist.FALLBACK_SOURCE
     assert not (isolated / "mnist" / "t10k-images-idx3-ubyte.gz").exists()
+    with pytest.raises(MnistDownloadError, match="failed its SHA-256 check"):
+        mnist.download_split("test", isolated / "mnist")
 
 
 def test_interrupted_download_leaves_no_partial_file_and_falls_back(served, isolated):

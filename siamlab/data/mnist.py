@@ -1,26 +1,40 @@
 """MNIST from the original IDX gz files: find, verify, download, or fall back.
 
 Where ``load_mnist`` looks, in order:
-1. ``$SIAMLAB_DATA_DIR/mnist/`` (a course folder, e.g. ``../shared/data``);
-2. the user cache (``siamlab.config.cache_dir()/mnist``);
-3. a download of the official files into the cache, each checked against its published
-   SHA-256 (pooch writes to a temporary file and renames it, so an interrupted download
-   leaves nothing behind);
+1. ``$SIAMLAB_DATA_DIR/mnist/`` (a course folder, e.g. ``../shared/data``). When that variable is
+   set, its folder must hold the split: otherwise ``MnistFolderError`` says what was found and
+   what is missing there (no other source is used behind the user's back);
+2. the user cache (``siamlab.config.cache_dir()/mnist``), where downloads go; a cached file is
+   re-checked against its SHA-256 on load, and a corrupt one is removed (with a warning) and
+   fetched again;
+3. a download of the official files into the cache: every mirror is tried, each file is checked
+   against its published SHA-256 and written atomically (a temporary file, then ``os.replace``;
+   temporary files left by a killed process are removed on the next call). A network that does
+   not answer is given up after ``STALL_S`` seconds without progress, and a failed attempt is
+   remembered for the rest of the process;
 4. offline: real handwritten digits bundled with scikit-learn (8x8, resampled to 28x28),
    with a warning and ``source`` saying so.
 
+``source`` says whether a split is the official release (its files match the official SHA-256)
+or "local IDX files, N images, not the official release" (a partial or re-packed split).
 Image counts come from the IDX headers; a file whose payload does not match its header
-(truncated, corrupt, wrong magic) raises ``MnistFormatError`` naming the file.
+(truncated, corrupt, wrong magic) raises ``MnistFormatError`` naming the file, and no file is
+decompressed beyond what its header promises.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 import struct
+import threading
+import time
+import urllib.request
 import warnings
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -37,14 +51,28 @@ OFFICIAL_SHA256 = {
     "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
     "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
+# SHA-256 of the same files decompressed: the IDX content, whatever gzip wrapped it (a re-packed
+# copy of the official files has other .gz bytes but this content).
+OFFICIAL_IDX_SHA256 = {
+    "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
 FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049  # 0x00000803, 0x00000801
+MAX_IDX_BYTES = 100_000 * 28 * 28  # MNIST has 70,000 images; a header promising more is refused
 FALLBACK_SOURCE = "fallback: scikit-learn 8x8 handwritten digits resampled to 28x28 (not MNIST)"
 FALLBACK_TRAIN_SIZE = 1297  # the first 1,297 of sklearn's 1,797 digits; the last 500 are "test"
-DOWNLOAD_TIMEOUT_S = 15
+SOCKET_TIMEOUT_S = 2.5  # connecting, or waiting for the next bytes, per mirror
+STALL_S = 5.0  # a download attempt with no progress for this long is given up (DNS included)
+TEMP_PREFIX = ".siamlab-tmp-"
+SKIP_HINT = "set SIAMLAB_OFFLINE=1 to skip the download"
+
+_failed_download: str | None = None  # why the last attempt in this process failed, if it did
 
 
 class MnistFormatError(ValueError):
@@ -53,6 +81,10 @@ class MnistFormatError(ValueError):
 
 class MnistDownloadError(RuntimeError):
     """A download arrived but failed its SHA-256 check."""
+
+
+class MnistFolderError(FileNotFoundError):
+    """``SIAMLAB_DATA_DIR`` is set but its folder does not hold the split asked for."""
 
 
 @dataclass(frozen=True)
@@ -74,43 +106,68 @@ class MnistData:
 
 # --- IDX reading ---------------------------------------------------------------------------
 
+def _read_exactly(f: gzip.GzipFile, size: int, path: Path, what: str) -> bytes:
+    data = f.read(size)
+    if len(data) < size:
+        raise MnistFormatError(f"{path}: {what} cut short: expected {size} bytes, got {len(data)}")
+    return data
+
+
 def read_idx(path: str | Path, expected_magic: int) -> np.ndarray:
-    """Read one gzipped IDX file of unsigned bytes, checking magic, header and payload size."""
+    """Read one gzipped IDX file of unsigned bytes, checking magic, header and payload size.
+
+    The header is read first; at most one byte beyond the payload it promises is decompressed,
+    so a small file that would expand to gigabytes is refused without expanding it.
+    """
+    return _read_idx(path, expected_magic)[0]
+
+
+def _read_idx(path: str | Path, expected_magic: int) -> tuple[np.ndarray, str]:
+    """``read_idx`` and the SHA-256 of the decompressed file."""
     path = Path(path)
     try:
         with gzip.open(path, "rb") as f:
-            raw = f.read()
+            head = f.read(4)
+            if len(head) < 4:
+                raise MnistFormatError(f"{path}: {len(head)} bytes, too short for an IDX header")
+            magic = struct.unpack(">I", head)[0]
+            if magic != expected_magic:
+                raise MnistFormatError(
+                    f"{path}: wrong IDX magic number: expected {expected_magic:#010x}, got {magic:#010x}")
+            ndim = magic & 0xFF
+            dims = _read_exactly(f, 4 * ndim, path, "header")
+            shape = struct.unpack(f">{ndim}I", dims)
+            expected = int(np.prod(shape, dtype=np.int64))
+            if expected > MAX_IDX_BYTES:
+                raise MnistFormatError(f"{path}: header says shape {shape} = {expected} bytes of data, "
+                                       f"more than MNIST's {MAX_IDX_BYTES} at most")
+            raw = f.read(expected + 1)
     except (OSError, EOFError, zlib.error) as exc:
         raise MnistFormatError(f"{path}: not a readable gzip file ({exc})") from exc
-    if len(raw) < 4:
-        raise MnistFormatError(f"{path}: {len(raw)} bytes, too short for an IDX header")
-    magic = struct.unpack(">I", raw[:4])[0]
-    if magic != expected_magic:
-        raise MnistFormatError(
-            f"{path}: wrong IDX magic number: expected {expected_magic:#010x}, got {magic:#010x}"
-        )
-    ndim = magic & 0xFF
-    header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
-        raise MnistFormatError(f"{path}: header cut short: expected {header_size} bytes, got {len(raw)}")
-    shape = struct.unpack(f">{ndim}I", raw[4:header_size])
-    expected = int(np.prod(shape, dtype=np.int64))
-    got = len(raw) - header_size
+    got = len(raw)
     if got != expected:
         raise MnistFormatError(
-            f"{path}: header says shape {shape} = {expected} bytes of data, got {got} "
+            f"{path}: header says shape {shape} = {expected} bytes of data, got "
+            f"{f'{got}' if got < expected else 'more'} "
             f"({'truncated' if got < expected else 'trailing bytes'})"
         )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header_size).reshape(shape).copy()
+    digest = hashlib.sha256(head + dims + raw).hexdigest()
+    return np.frombuffer(raw, dtype=np.uint8, count=expected).reshape(shape).copy(), digest
 
 
 def read_split(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     """Read the images and labels of one split from a folder, checking they belong together."""
+    return _read_split(folder, split)[:2]
+
+
+def _read_split(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """``read_split`` and what the files are: the official release or not (see ``release_of``)."""
     image_name, label_name = FILES[split]
-    images = read_idx(Path(folder) / image_name, IMAGE_MAGIC)
-    labels = read_idx(Path(folder) / label_name, LABEL_MAGIC)
+    images, image_digest = _read_idx(Path(folder) / image_name, IMAGE_MAGIC)
+    labels, label_digest = _read_idx(Path(folder) / label_name, LABEL_MAGIC)
     if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise MnistFormatError(f"{Path(folder) / image_name}: expected (N, 28, 28) images, got {images.shape}")
+        raise MnistFormatError(f"{Path(folder) / image_name}: expected (N, 28, 28) images, "
+                               f"got {images.shape}")
     if labels.ndim != 1 or len(labels) != len(images):
         raise MnistFormatError(
             f"{Path(folder) / label_name}: expected {len(images)} labels to match "
@@ -118,14 +175,67 @@ def read_split(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
         )
     if labels.size and labels.max() > 9:
         raise MnistFormatError(f"{Path(folder) / label_name}: labels must be 0-9, got max {labels.max()}")
-    return images, labels
+    return images, labels, release_of({image_name: image_digest, label_name: label_digest}, len(labels))
 
 
-# --- finding and downloading -----------------------------------------------------------------
+def sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def release_of(content_sha256: dict[str, str], n_images: int) -> str:
+    """"official release" when every file's decompressed content is the official one, else
+    "local IDX files, N images, not the official release" (naming official files under other names)."""
+    if all(OFFICIAL_IDX_SHA256[name] == digest for name, digest in content_sha256.items()):
+        return "official release"
+    official_name = {digest: name for name, digest in OFFICIAL_IDX_SHA256.items()}
+    swapped = [f"{name} holds the official {official_name[d]}" for name, d in content_sha256.items()
+               if d in official_name and official_name[d] != name]
+    return (f"local IDX files, {n_images:,} images, not the official release"
+            + (f" ({'; '.join(swapped)})" if swapped else ""))
+
+
+# --- finding ----------------------------------------------------------------------------------
 
 def has_split(folder: Path, split: str) -> bool:
     """True when ``folder`` holds both IDX files of ``split``."""
     return all((folder / name).is_file() for name in FILES[split])
+
+
+def missing_report(data_dir: Path, split: str) -> str:
+    """What ``$SIAMLAB_DATA_DIR`` holds and lacks for ``split``, and how to fix it."""
+    folder = data_dir / "mnist"
+    where = f"SIAMLAB_DATA_DIR={data_dir}"
+    if not data_dir.exists():
+        return f"{where}: no such folder"
+    if not data_dir.is_dir():
+        return f"{where}: not a folder"
+    if not folder.is_dir() and any((data_dir / name).is_file() for names in FILES.values() for name in names):
+        fix = (f"set SIAMLAB_DATA_DIR={data_dir.parent}" if data_dir.name == "mnist"
+               else f"move them into {folder}/")
+        return (f"{where}: the MNIST files are in that folder itself, but siamlab reads them from "
+                f"{folder}/: {fix}")
+    if not folder.exists():
+        return f"{where}: no folder {folder}/ (expected the four *-ubyte.gz files there)"
+    if not folder.is_dir():
+        return f"{where}: {folder} is not a folder"
+    found, problems = [], []
+    for name in FILES[split]:
+        path = folder / name
+        if path.is_file():
+            found.append(name)
+        elif path.is_dir():
+            problems.append(f"{name} is a folder, not a file")
+        elif (folder / name.removesuffix(".gz")).is_file():
+            problems.append(f"{name} missing (found {name.removesuffix('.gz')}, uncompressed: gzip it)")
+        else:
+            problems.append(f"{name} missing")
+    return (f"{where}: the {split} split is not usable in {folder}/: {'; '.join(problems)}"
+            f" (found: {', '.join(found) if found else 'neither file'})")
 
 
 def local_folders() -> list[tuple[str, Path]]:
@@ -138,37 +248,117 @@ def local_folders() -> list[tuple[str, Path]]:
     return folders
 
 
-def download_split(split: str, folder: Path, mirrors: Iterable[str] | None = None) -> None:
-    """Download one split's two files into ``folder`` with SHA-256 checks (atomic, via pooch).
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporary download files whose process is gone (e.g. killed mid-download)."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        try:
+            pid = int(path.name[len(TEMP_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            pid = -1
+        if pid != os.getpid() and not _alive(pid):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
-    Raises ``MnistDownloadError`` on a hash mismatch and ``OSError`` when no mirror answers.
-    """
-    import pooch
 
-    mirrors = tuple(MIRRORS if mirrors is None else mirrors)
-    folder.mkdir(parents=True, exist_ok=True)
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def verified_cache(folder: Path, split: str) -> bool:
+    """True when the cache holds the split's official files; corrupt ones are removed, with a warning."""
+    if not has_split(folder, split):
+        return False
+    bad = [name for name in FILES[split] if sha256(folder / name) != OFFICIAL_SHA256[name]]
+    for name in bad:
+        (folder / name).unlink(missing_ok=True)
+    if bad:
+        warnings.warn(f"removed corrupt cached MNIST file(s) {', '.join(bad)} from {folder} "
+                      f"(SHA-256 differs from the official release); fetching them again", stacklevel=3)
+    return not bad
+
+
+# --- downloading -------------------------------------------------------------------------------
+
+def _fetch(url: str, dest: Path, digest: str, progress: Callable[[], None]) -> None:
+    """Download ``url`` to ``dest`` through a temporary file, checking its SHA-256."""
+    temp = dest.parent / f"{TEMP_PREFIX}{os.getpid()}-{threading.get_ident()}-{dest.name}.part"
+    try:
+        with urllib.request.urlopen(url, timeout=SOCKET_TIMEOUT_S) as response, open(temp, "wb") as f:
+            progress()
+            hasher = hashlib.sha256()
+            for chunk in iter(lambda: response.read(1 << 16), b""):
+                hasher.update(chunk)
+                f.write(chunk)
+                progress()
+            f.flush()
+            os.fsync(f.fileno())
+        if hasher.hexdigest() != digest:
+            raise MnistDownloadError(f"{url}: download failed its SHA-256 check (expected {digest}, "
+                                     f"got {hasher.hexdigest()}): wrong content, e.g. a captive portal page")
+        os.replace(temp, dest)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _download(split: str, folder: Path, mirrors: tuple[str, ...], progress: Callable[[], None]) -> None:
     for name in FILES[split]:
-        errors = []
+        errors: list[BaseException] = []
         for mirror in mirrors:
             try:
-                pooch.retrieve(
-                    url=mirror + name,
-                    known_hash=f"sha256:{OFFICIAL_SHA256[name]}",
-                    fname=name,
-                    path=folder,
-                    downloader=pooch.HTTPDownloader(timeout=DOWNLOAD_TIMEOUT_S, progressbar=False),
-                    progressbar=False,
-                )
+                _fetch(mirror + name, folder / name, OFFICIAL_SHA256[name], progress)
                 break
-            except ValueError as exc:  # pooch's hash mismatch
-                raise MnistDownloadError(
-                    f"{mirror + name}: download failed its SHA-256 check "
-                    f"(expected {OFFICIAL_SHA256[name]}): {exc}"
-                ) from exc
+            except MnistDownloadError as exc:  # wrong content: the next mirror may serve the right one
+                errors.append(exc)
             except Exception as exc:  # connection refused, DNS failure, HTTP error, timeout
-                errors.append(f"{mirror + name}: {type(exc).__name__}: {exc}")
+                errors.append(OSError(f"{mirror + name}: {type(exc).__name__}: {exc}"))
         else:
-            raise OSError("could not download MNIST:\n  " + "\n  ".join(errors))
+            text = "could not download MNIST:\n  " + "\n  ".join(str(e) for e in errors)
+            if all(isinstance(e, MnistDownloadError) for e in errors):
+                raise MnistDownloadError(text)
+            raise OSError(text)
+
+
+def download_split(split: str, folder: Path, mirrors: Iterable[str] | None = None) -> None:
+    """Download one split's two files into ``folder`` with SHA-256 checks, trying every mirror.
+
+    Raises ``MnistDownloadError`` when every mirror served wrong content, ``OSError`` when none
+    answered, and ``TimeoutError`` when the attempt made no progress for ``STALL_S`` seconds.
+    """
+    mirrors = tuple(MIRRORS if mirrors is None else mirrors)
+    folder.mkdir(parents=True, exist_ok=True)
+    last = [time.monotonic()]
+    outcome: list[BaseException] = []
+
+    def progress() -> None:
+        last[0] = time.monotonic()
+
+    def work() -> None:
+        try:
+            _download(split, folder, mirrors, progress)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+
+    # In a thread, so that even a name lookup that never answers cannot hold the caller.
+    worker = threading.Thread(target=work, name="siamlab-mnist-download", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+        if worker.is_alive() and time.monotonic() - last[0] > STALL_S:
+            raise TimeoutError(f"no answer from the MNIST mirrors for {STALL_S:g} s")
+    if outcome:
+        raise outcome[0]
 
 
 # --- the fallback ------------------------------------------------------------------------------
@@ -195,17 +385,56 @@ def fallback_digits(split: str) -> tuple[np.ndarray, np.ndarray]:
 # --- the public entry point ----------------------------------------------------------------------
 
 def _check_args(split: str, digits: Iterable[int] | None) -> list[int] | None:
-    if split not in FILES:
+    if not isinstance(split, str) or split not in FILES:
         raise ValueError(f"split must be one of {sorted(FILES)}, got {split!r}")
     if digits is None:
         return None
+    if isinstance(digits, np.ndarray) and digits.ndim == 0:
+        digits = digits.item()  # np.array(3) is one digit
     if isinstance(digits, (int, np.integer)):
         digits = [digits]
+    if isinstance(digits, (str, bytes)) or not isinstance(digits, Iterable):
+        raise ValueError(f"digits must be a non-empty list of integers 0-9, got {digits!r}")
     digits = list(digits)
-    bad = [d for d in digits if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or not 0 <= d <= 9]
+    bad = [d for d in digits
+           if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or not 0 <= d <= 9]
     if bad or not digits:
         raise ValueError(f"digits must be a non-empty list of integers 0-9, got {digits!r}")
     return sorted(set(int(d) for d in digits))
+
+
+def _load_files(split: str) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """Images, labels and source from SIAMLAB_DATA_DIR, the cache or a download; None if unavailable."""
+    global _failed_download
+    data_dir = config.data_dir()
+    if data_dir is not None:
+        folder = data_dir / "mnist"
+        if not has_split(folder, split):
+            raise MnistFolderError(missing_report(data_dir, split))
+        images, labels, release = _read_split(folder, split)
+        return images, labels, f"MNIST {split} split ({release}; SIAMLAB_DATA_DIR: {folder})"
+    folder = config.cache_dir() / "mnist"
+    remove_stale_temporaries(folder)
+    if verified_cache(folder, split):
+        images, labels = read_split(folder, split)
+        return images, labels, f"MNIST {split} split (official release; cache: {folder})"
+    if config.offline():
+        warnings.warn(f"SIAMLAB_OFFLINE is set and no MNIST {split} files are in the cache {folder}; "
+                      f"using the {FALLBACK_SOURCE}", stacklevel=3)
+        return None
+    if _failed_download is not None:
+        warnings.warn(f"MNIST could not be downloaded earlier in this process ({_failed_download}); "
+                      f"using the offline {FALLBACK_SOURCE}; {SKIP_HINT}", stacklevel=3)
+        return None
+    try:
+        download_split(split, folder)
+    except (OSError, MnistDownloadError) as exc:  # TimeoutError is an OSError
+        _failed_download = str(exc).splitlines()[-1].strip()
+        warnings.warn(f"MNIST is not available here and could not be downloaded ({_failed_download}); "
+                      f"using the offline {FALLBACK_SOURCE}; {SKIP_HINT}", stacklevel=3)
+        return None
+    images, labels = read_split(folder, split)
+    return images, labels, f"MNIST {split} split (official release, downloaded to {folder})"
 
 
 def load_mnist(split: str = "train", digits: Iterable[int] | None = None) -> MnistData:
@@ -214,28 +443,12 @@ def load_mnist(split: str = "train", digits: Iterable[int] | None = None) -> Mni
     ``split`` is "train" or "test"; ``digits`` e.g. ``[0, 1]`` keeps those classes.
     """
     wanted = _check_args(split, digits)
-    images = labels = None
-    for description, folder in local_folders():
-        if has_split(folder, split):
-            images, labels = read_split(folder, split)
-            source = f"MNIST ({description}: {folder})"
-            break
-    if images is None and not config.offline():
-        folder = config.cache_dir() / "mnist"
-        try:
-            download_split(split, folder)
-            images, labels = read_split(folder, split)
-            source = f"MNIST (downloaded to {folder})"
-        except OSError as exc:
-            reason = str(exc).splitlines()[-1].strip()
-            warnings.warn(f"MNIST is not available here and could not be downloaded ({reason}); "
-                          f"using the offline {FALLBACK_SOURCE}", stacklevel=2)
-    elif images is None:
-        warnings.warn(f"SIAMLAB_OFFLINE is set and no MNIST files were found; using the {FALLBACK_SOURCE}",
-                      stacklevel=2)
-    if images is None:
+    found = _load_files(split)
+    if found is None:
         images, labels = fallback_digits(split)
         source = FALLBACK_SOURCE
+    else:
+        images, labels, source = found
     if wanted is not None:
         keep = np.isin(labels, wanted)
         images, labels = images[keep], labels[keep]
