@@ -35,5 +35,5 @@ def isolated(monkeypatch, tmp_path) -> Path:
     monkeypatch.delenv("SIAMLAB_OFFLINE", raising=False)
     monkeypatch.delenv("SIAMLAB_FULL", raising=False)
     monkeypatch.setenv("SIAMLAB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(mnist, "_failed_download", None)  # no failed download remembered from another test
+    monkeypatch.setattr(mnist, "_failed_download", None, raising=False)  # forget earlier failed downloads
     return tmp_path / "cache"

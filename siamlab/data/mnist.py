@@ -67,7 +67,7 @@ IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049  # 0x00000803, 0x00000801
 MAX_IDX_BYTES = 100_000 * 28 * 28  # MNIST has 70,000 images; a header promising more is refused
 FALLBACK_SOURCE = "fallback: scikit-learn 8x8 handwritten digits resampled to 28x28 (not MNIST)"
 FALLBACK_TRAIN_SIZE = 1297  # the first 1,297 of sklearn's 1,797 digits; the last 500 are "test"
-SOCKET_TIMEOUT_S = 2.5  # connecting, or waiting for the next bytes, per mirror
+SOCKET_TIMEOUT_S = 2.0  # connecting, or waiting for the next bytes, per mirror
 STALL_S = 5.0  # a download attempt with no progress for this long is given up (DNS included)
 TEMP_PREFIX = ".siamlab-tmp-"
 SKIP_HINT = "set SIAMLAB_OFFLINE=1 to skip the download"
