@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import platform
 from importlib import metadata
+from pathlib import Path
 
 from siamlab import config
 from siamlab.data import mnist
 
-PACKAGES = ("siamlab", "torch", "tensorflow", "keras", "numpy", "jupyterlab", "ipywidgets", "matplotlib", "scikit-learn")
+PACKAGES = ("siamlab", "torch", "tensorflow", "keras", "numpy", "jupyterlab", "ipywidgets", "matplotlib",
+            "scikit-learn")
 
 
 def package_version(name: str) -> str:
@@ -20,11 +22,26 @@ def package_version(name: str) -> str:
     return "not installed"
 
 
+def _import_failure(name: str, exc: BaseException) -> str:
+    """One line for a framework whose import failed (a broken install raises more than ImportError)."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name == name:
+        return f"{name} not installed"
+    return f"{name} cannot be imported: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
 def torch_devices() -> str:
+    """The GPUs torch sees, or why it sees none; never raises."""
     try:
         import torch
-    except ImportError:
-        return "torch not installed"
+    except Exception as exc:  # e.g. AttributeError from a numpy/binary mismatch
+        return _import_failure("torch", exc)
+    try:
+        return _torch_devices(torch)
+    except Exception as exc:
+        return f"could not list devices: {type(exc).__name__}: {exc}"
+
+
+def _torch_devices(torch) -> str:
     if not torch.cuda.is_available():
         return "cpu only (no CUDA GPU visible)"
     gpus = []
@@ -35,13 +52,21 @@ def torch_devices() -> str:
 
 
 def tensorflow_devices() -> str:
+    """The GPUs TensorFlow sees, or why it sees none; never raises."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         import tensorflow as tf
-    except ImportError:
-        return "tensorflow not installed"
+    except Exception as exc:  # e.g. AttributeError from a numpy/binary mismatch
+        return _import_failure("tensorflow", exc)
+    try:
+        return _tensorflow_devices(tf)
+    except Exception as exc:
+        return f"could not list devices: {type(exc).__name__}: {exc}"
+
+
+def _tensorflow_devices(tf) -> str:
     gpus = tf.config.list_physical_devices("GPU")
     if not gpus:
         return "cpu only (no GPU visible)"
@@ -52,12 +77,28 @@ def tensorflow_devices() -> str:
     return "; ".join(described)
 
 
+def split_status(folder: Path, split: str) -> str:
+    """What loading ``split`` from ``folder`` would give: image count and release, or the error."""
+    if not mnist.has_split(folder, split):
+        return f"{split}: no files"
+    try:
+        images, labels, release = mnist.read_split_with_release(folder, split)
+    except mnist.MnistFormatError as exc:
+        return f"{split}: unusable ({exc})"
+    return f"{split}: {len(labels):,} images, {release}"
+
+
 def data_sources() -> list[str]:
+    """One line per place load_mnist looks, saying what loading each split there would give."""
     lines = []
+    data_dir = config.data_dir()
+    if data_dir is not None and not all(mnist.has_split(data_dir / "mnist", s) for s in mnist.FILES):
+        lines.append(f"SIAMLAB_DATA_DIR: {mnist.missing_report(data_dir, 'train')}")
     for description, folder in mnist.local_folders():
-        found = [split for split in mnist.FILES if mnist.has_split(folder, split)]
-        lines.append(f"{description}: {folder} -> {', '.join(found) if found else 'no MNIST files'}")
-    lines.append("download: " + ("off (SIAMLAB_OFFLINE)" if config.offline() else "tried when no local files, with SHA-256 checks"))
+        found = [split_status(folder, split) for split in mnist.FILES]
+        lines.append(f"{description}: {folder} -> {'; '.join(found)}")
+    lines.append("download: " + ("off (SIAMLAB_OFFLINE)" if config.offline()
+                                 else "tried when no local files, with SHA-256 checks"))
     lines.append(f"offline fallback: {mnist.FALLBACK_SOURCE}")
     lines.append("objects: procedural 40x50 images (always available)")
     return lines

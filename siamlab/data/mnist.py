@@ -157,10 +157,10 @@ def _read_idx(path: str | Path, expected_magic: int) -> tuple[np.ndarray, str]:
 
 def read_split(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     """Read the images and labels of one split from a folder, checking they belong together."""
-    return _read_split(folder, split)[:2]
+    return read_split_with_release(folder, split)[:2]
 
 
-def _read_split(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray, str]:
+def read_split_with_release(folder: str | Path, split: str) -> tuple[np.ndarray, np.ndarray, str]:
     """``read_split`` and what the files are: the official release or not (see ``release_of``)."""
     image_name, label_name = FILES[split]
     images, image_digest = _read_idx(Path(folder) / image_name, IMAGE_MAGIC)
@@ -411,7 +411,7 @@ def _load_files(split: str) -> tuple[np.ndarray, np.ndarray, str] | None:
         folder = data_dir / "mnist"
         if not has_split(folder, split):
             raise MnistFolderError(missing_report(data_dir, split))
-        images, labels, release = _read_split(folder, split)
+        images, labels, release = read_split_with_release(folder, split)
         return images, labels, f"MNIST {split} split ({release}; SIAMLAB_DATA_DIR: {folder})"
     folder = config.cache_dir() / "mnist"
     remove_stale_temporaries(folder)
