@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,12 @@ import pytest
 from siamlab.data import mnist
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``python -c code`` in a fresh interpreter from the repository root."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, **env}, timeout=300)
 
 
 def shared_mnist() -> Path | None:
