@@ -31,12 +31,17 @@ def test_classes_differ_more_than_instances_of_one_class():
     assert abs(ring_area.mean() - bar_area.mean()) > 3 * max(ring_area.std(), bar_area.std()) / np.sqrt(40)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"n_per_class": 0}, "n_per_class must be a positive integer, got 0"),
-    ({"n_per_class": 2.0}, "n_per_class must be a positive integer"),
-    ({"n_per_class": 1, "classes": ("ring", "star")}, "unknown object class 'star'"),
-    ({"n_per_class": 1, "classes": ("ring", "ring")}, "must be distinct"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"n_per_class": 0}, ValueError, "n_per_class must be an int >= 1, got 0"),
+    ({"n_per_class": 2.0}, TypeError, "n_per_class must be an int >= 1, got 2.0"),
+    ({"n_per_class": True}, TypeError, "n_per_class must be an int >= 1, got True"),
+    ({"n_per_class": 1, "classes": ("ring", "star")}, ValueError, "unknown object class 'star'"),
+    ({"n_per_class": 1, "classes": ("ring", "ring")}, ValueError, "must be distinct"),
+    ({"n_per_class": 1, "classes": "ring"}, TypeError, "classes must be a sequence of class names"),
+    ({"n_per_class": 1, "clutter": -1}, ValueError, "clutter must be an int >= 0, got -1"),
+    ({"n_per_class": 1, "noise": float("nan")}, ValueError, "noise must be in"),
+    ({"n_per_class": 1, "seed": -2}, ValueError, "seed must be an int >= 0, got -2"),
 ])
-def test_bad_arguments_are_named(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_are_named(kwargs, error, message):
+    with pytest.raises(error, match=message):
         make_objects(**kwargs)

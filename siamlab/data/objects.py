@@ -7,11 +7,13 @@ deterministic by seed, so a notebook shows the same images on every machine.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy.ndimage import gaussian_filter
+
+from siamlab.validate import number_in, positive_int
 
 HEIGHT, WIDTH = 40, 50
 OBJECT_CLASSES = ("ring", "cross", "triangle", "frame", "bar", "lshape")
@@ -32,7 +34,8 @@ def _shape_mask(name: str, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     if name == "bar":
         return (au <= 1.0) & (av <= 0.3)
     if name == "lshape":
-        return ((u >= -0.8) & (u <= -0.4) & (av <= 0.9)) | ((v >= 0.5) & (v <= 0.9) & (u >= -0.8) & (u <= 0.8))
+        stem = (u >= -0.8) & (u <= -0.4) & (av <= 0.9)
+        return stem | ((v >= 0.5) & (v <= 0.9) & (u >= -0.8) & (u <= 0.8))
     raise ValueError(f"unknown object class {name!r}; expected one of {OBJECT_CLASSES}")
 
 
@@ -81,8 +84,12 @@ def make_objects(
     noise: float = 12.0,
 ) -> ObjectImages:
     """``n_per_class`` images of each class, interleaved by class, deterministic by ``seed``."""
-    if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) or n_per_class < 1:
-        raise ValueError(f"n_per_class must be a positive integer, got {n_per_class!r}")
+    n_per_class = positive_int("n_per_class", n_per_class)
+    clutter = positive_int("clutter", clutter, minimum=0)
+    noise = number_in("noise", noise, 0, np.inf)
+    seed = positive_int("seed", seed, minimum=0)
+    if isinstance(classes, str):
+        raise TypeError(f"classes must be a sequence of class names, got the string {classes!r}")
     classes = tuple(classes)
     for name in classes:
         if name not in OBJECT_CLASSES:
