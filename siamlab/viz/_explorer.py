@@ -6,9 +6,44 @@ saved notebook keeps (readable on GitHub, and all a headless run produces).
 """
 from __future__ import annotations
 
+import os
+import sys
+
 from matplotlib.figure import Figure
 
 from siamlab.viz._display import FigureOutput, figure_png, in_ipython
+
+PLAIN_REPR = "interactive view: run in JupyterLab (or Colab / VS Code) to use it"
+_BOXES: dict = {}
+
+
+def quiet_box(kind: str, children: list, **kwargs):
+    """An ipywidgets ``VBox`` / ``HBox`` whose text/plain is one line, not the long ``children=`` repr."""
+    import ipywidgets as widgets
+
+    if kind not in _BOXES:
+        base = getattr(widgets, kind)
+        _BOXES[kind] = type(f"Siamlab{kind}", (base,), {"__repr__": lambda self: PLAIN_REPR})
+    return _BOXES[kind](children, **kwargs)
+
+
+def click_events():
+    """ipyevents' ``Event`` where its JavaScript can load (JupyterLab, classic Notebook), else None.
+
+    ipyevents is optional (the ``lab`` extra) and is not on npm, so Colab, Kaggle and VS Code cannot load
+    its front end and would show an error; there the point box selects points. SIAMLAB_CLICK=0 turns
+    clicks off, SIAMLAB_CLICK=1 forces them on.
+    """
+    wanted = os.environ.get("SIAMLAB_CLICK", "")
+    hosted = ("google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+              or "KAGGLE_KERNEL_RUN_TYPE" in os.environ or "VSCODE_PID" in os.environ)
+    if wanted == "0" or (hosted and wanted != "1"):
+        return None
+    try:
+        from ipyevents import Event
+    except ImportError:
+        return None
+    return Event
 
 
 class Explorer:
@@ -59,7 +94,7 @@ class Explorer:
             self._label = widgets.HTML(f"<b>{self.text}</b>")
             self._image.add_class("siamlab-figure")
             self._label.add_class("siamlab-text")
-        box = widgets.VBox([widgets.HBox(self.controls()), self._label, self._image])
+        box = quiet_box("VBox", [widgets.HBox(self.controls()), self._label, self._image])
         box.add_class(f"siamlab-{type(self).__name__.lower()}")
         return box
 
@@ -83,7 +118,7 @@ def show_side_by_side(*explorers: Explorer) -> None:
     import ipywidgets as widgets
     from IPython.display import Markdown, display
 
-    display(widgets.HBox([e.widget() for e in explorers], layout=widgets.Layout(overflow="auto")))
+    display(quiet_box("HBox", [e.widget() for e in explorers], layout=widgets.Layout(overflow="auto")))
     for explorer in explorers:
         display(Markdown(f"*Static copy for saved notebooks:* {explorer.text}"))
         explorer._static.show(explorer.figure)

@@ -3,8 +3,8 @@
 All epochs are projected once up front. With PCA one basis (fitted on every epoch together)
 serves all epochs and the axes stay fixed, so a collapsing embedding visibly shrinks to a
 dot while a working one spreads into class clusters. ``set_epoch`` only moves points;
-``select`` (or a click on a point, through ipyevents) shows a chosen image and its nearest
-neighbours in embedding space.
+``select`` (the point box, or in JupyterLab a click on a point through the optional ipyevents) shows
+a chosen image and its nearest neighbours in embedding space.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from siamlab.history import History
-from siamlab.viz._explorer import Explorer
+from siamlab.viz._explorer import Explorer, click_events
 from siamlab.viz.images import as_2d_images
 from siamlab.viz.projection import check_embeddings, class_separation, embedding_spread, pca_basis, project
 
@@ -206,9 +206,8 @@ class EmbeddingExplorer(Explorer):
         point.add_class("siamlab-point")
         point.observe(lambda change: self.select(int(change["new"])), names="value")
         self.epoch_slider, self.point_box = epoch, point
-        if self._image is not None:  # clicking a point in the figure selects it (ipyevents)
-            from ipyevents import Event
-
-            self._click = Event(source=self._image, watched_events=["click"])
+        event = click_events()  # None without ipyevents or where its front end cannot load
+        if self._image is not None and event is not None:  # JupyterLab bonus: click a point to select it
+            self._click = event(source=self._image, watched_events=["click"])
             self._click.on_dom_event(self._on_click)
         return [epoch, point]
