@@ -23,8 +23,14 @@ def test_pair_grid_without_a_model_shows_labels_left_beside_right():
 @pytest.mark.parametrize("call, message", [
     (lambda: image_grid(np.zeros((2, 3))), r"expected \(N, H, W\) images, got shape \(2, 3\)"),
     (lambda: image_grid(np.zeros((2, 3, 3)), titles=["a"]), "expected 2 titles, one per image, got 1"),
-    (lambda: pair_grid(np.zeros((2, 3, 3)), np.zeros((1, 3, 3)), np.zeros(2)), "expected as many right images"),
-    (lambda: pair_grid(np.zeros((2, 3, 3)), np.zeros((2, 3, 3)), np.zeros(2), distances=np.zeros(2)), "together"),
+    (lambda: image_grid(np.zeros((0, 3, 3))), r"need at least one image, got shape \(0, 3, 3\)"),
+    (lambda: image_grid([]), r"expected \(N, H, W\) images, got shape \(0,\)"),
+    (lambda: image_grid(np.zeros((2, 3, 3)), ncols=0), "ncols must be an int >= 1, got 0"),
+    (lambda: pair_grid(np.zeros((2, 3, 3)), np.zeros((2, 3, 3)), np.zeros(2), n=0), "n must be an int >= 1"),
+    (lambda: pair_grid(np.zeros((2, 3, 3)), np.zeros((1, 3, 3)), np.zeros(2)),
+     "expected as many right images"),
+    (lambda: pair_grid(np.zeros((2, 3, 3)), np.zeros((2, 3, 3)), np.zeros(2), distances=np.zeros(2)),
+     "together"),
 ])
 def test_bad_input_is_named(call, message):
     with pytest.raises(ValueError, match=message):

@@ -10,8 +10,17 @@ from matplotlib.figure import Figure
 
 from siamlab.history import History
 from siamlab.metrics import pair_accuracy, pair_confusion, roc_analysis
-from siamlab.viz import (DistanceExplorer, EmbeddingExplorer, LiveCurves, available_methods, class_separation,
-                         embedding_spread, figure_png, pair_grid, project)
+from siamlab.viz import (
+    DistanceExplorer,
+    EmbeddingExplorer,
+    LiveCurves,
+    available_methods,
+    class_separation,
+    embedding_spread,
+    figure_png,
+    pair_grid,
+    project,
+)
 
 
 def pairs(n=2000, seed=0):
@@ -32,7 +41,8 @@ def snapshots(collapse: bool, n_per=20, classes=4, dim=8, seed=0):
 
 
 def test_import_pulls_no_framework():
-    code = "import sys, siamlab.viz; bad = [m for m in ('torch', 'tensorflow') if m in sys.modules]; print(bad); sys.exit(bool(bad))"
+    code = ("import sys, siamlab.viz; bad = [m for m in ('torch', 'tensorflow') if m in sys.modules]; "
+            "print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -243,13 +253,40 @@ def test_pair_grid_titles_and_order():
     ({"same": np.zeros(3)}, "expected 4, got 3"),
     ({"right": np.zeros((4, 6, 6))}, "same size"),
     ({"order": "random"}, "order must be"),
-    ({"n": 0}, "positive integers"),
+    ({"n": 0}, "n must be an int >= 1, got 0"),
+    ({"cols": 0}, "cols must be an int >= 1, got 0"),
 ])
 def test_pair_grid_bad_input(kwargs, match):
     args = {"left": np.zeros((4, 5, 5)), "right": np.zeros((4, 5, 5)), "same": np.zeros(4),
             "distances": np.zeros(4), "threshold": 0.5} | kwargs
     with pytest.raises(ValueError, match=match):
         pair_grid(**args)
+
+
+# --- issue 11, items 4 and 13 -------------------------------------------------------------------------
+def test_pair_grid_without_distances_checks_n_too():
+    with pytest.raises(ValueError, match="n must be an int >= 1, got 0"):
+        pair_grid(np.zeros((2, 3, 3)), np.zeros((2, 3, 3)), np.zeros(2), n=0)
+
+
+def test_from_history_colours_each_epoch_with_its_own_labels():
+    emb, labels = snapshots(collapse=False)
+    shuffled = np.random.default_rng(1).permutation(labels)  # epoch 0 saved other points
+    history = History("run")
+    for e, v in emb.items():
+        history.snapshot(e, embeddings=v, labels=shuffled if e == 0 else labels)
+    ex = EmbeddingExplorer.from_history(history)
+    for epoch, epoch_labels in ((2, labels), (0, shuffled)):
+        ex.set_epoch(epoch)
+        for c, scatter in zip(ex.classes, ex._scatters, strict=True):
+            assert np.allclose(scatter.get_offsets(), ex.coords[epoch][epoch_labels == c])
+    assert ex.separation[2] > 10 * ex.separation[0]  # shuffled labels do not separate
+
+
+def test_epoch_keys_that_collide_are_an_error():
+    emb, labels = snapshots(collapse=False)
+    with pytest.raises(TypeError, match="embeddings keys must be int epochs, got '1'"):
+        EmbeddingExplorer({0: emb[0], "1": emb[1], 1: emb[2]}, labels)
 
 
 def test_figure_png_and_bad_input():
@@ -270,7 +307,8 @@ def test_live_curves_tracks_runs_without_ipython():
     fig = curves.finish()
     assert curves.draw_count == 7
     loss_ax = fig.axes[0]
-    assert {line.get_label() for line in loss_ax.get_lines()} >= {"seed", "fixed", "seed: constant predictor 0.2500"}
+    labels = {line.get_label() for line in loss_ax.get_lines()}
+    assert labels >= {"seed", "fixed", "seed: constant predictor 0.2500"}
     assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "loss"
     assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"] and fig._suptitle.get_text() == "demo"
     with pytest.raises(TypeError, match="History"):

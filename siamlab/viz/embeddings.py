@@ -19,6 +19,18 @@ from siamlab.viz.images import as_2d_images
 from siamlab.viz.projection import check_embeddings, class_separation, embedding_spread, pca_basis, project
 
 
+def _epoch_keys(mapping: Mapping, name: str) -> list[int]:
+    """The keys of ``mapping`` as int epochs; "1" and 1 (or 1.5) are an error, not a dropped epoch."""
+    epochs = []
+    for key in mapping:
+        if isinstance(key, bool) or not isinstance(key, (int, np.integer)):
+            raise TypeError(f"{name} keys must be int epochs, got {key!r} ({type(key).__name__})")
+        epochs.append(int(key))
+    if len(set(epochs)) != len(epochs):
+        raise ValueError(f"{name} has the same epoch twice, got keys {list(mapping)}")
+    return epochs
+
+
 class EmbeddingExplorer(Explorer):
     """Scatter of embeddings per epoch (``set_epoch``) with an image + neighbours panel (``select``)."""
 
@@ -28,19 +40,27 @@ class EmbeddingExplorer(Explorer):
         super().__init__()
         if not isinstance(embeddings, Mapping) or not embeddings:
             raise ValueError(f"embeddings must be a non-empty mapping epoch -> (n, d) array, got {type(embeddings).__name__}")
-        self.epochs = sorted(int(e) for e in embeddings)
+        self.epochs = sorted(_epoch_keys(embeddings, "embeddings"))
         self.raw = {int(e): check_embeddings(v, f"embeddings[{e}]") for e, v in embeddings.items()}
         n = len(self.raw[self.epochs[0]])
         for e, v in self.raw.items():
             if len(v) != n or v.shape[1] != self.raw[self.epochs[0]].shape[1]:
                 raise ValueError(f"every epoch needs the same shape: expected {self.raw[self.epochs[0]].shape}, got {v.shape} at epoch {e}")
-        self.labels = np.asarray(labels).reshape(-1)
-        if len(self.labels) != n:
-            raise ValueError(f"labels must have one entry per embedding: expected {n}, got {len(self.labels)}")
+        # labels: one array for every epoch, or a mapping epoch -> that epoch's labels
+        if isinstance(labels, Mapping) and set(_epoch_keys(labels, "labels")) != set(self.epochs):
+            raise ValueError(f"labels must have one entry per epoch {self.epochs}, "
+                             f"got epochs {sorted(labels)}")
+        by_epoch = {int(e): v for e, v in labels.items()} if isinstance(labels, Mapping) else {}
+        self.labels_by_epoch = {e: np.asarray(by_epoch.get(e, labels)).reshape(-1) for e in self.epochs}
+        for e, epoch_labels in self.labels_by_epoch.items():
+            if len(epoch_labels) != n:
+                raise ValueError(f"labels must have one entry per embedding: expected {n}, "
+                                 f"got {len(epoch_labels)} at epoch {e}")
+        self.labels = self.labels_by_epoch[self.epochs[-1]]  # the shown epoch's labels (set_epoch)
         self.images = None if images is None else as_2d_images(images)
         if self.images is not None and len(self.images) != n:
             raise ValueError(f"images must have one entry per embedding: expected {n}, got {len(self.images)}")
-        self.classes = np.unique(self.labels)
+        self.classes = np.unique(np.concatenate(list(self.labels_by_epoch.values())))
         if class_names is not None and len(class_names) <= int(self.classes.max()):
             raise ValueError(f"class_names must name every label up to {int(self.classes.max())}, got {len(class_names)} names")
         self.class_names = class_names
@@ -50,7 +70,8 @@ class EmbeddingExplorer(Explorer):
         self.method, self.title = method, title
         self.coords = self._project_all(method, seed)
         self.spread = {e: embedding_spread(v) for e, v in self.raw.items()}
-        self.separation = {e: class_separation(v, self.labels) if len(self.classes) > 1 else 0.0 for e, v in self.raw.items()}
+        self.separation = {e: class_separation(v, self.labels_by_epoch[e])
+                           if len(np.unique(self.labels_by_epoch[e])) > 1 else 0.0 for e, v in self.raw.items()}
         self.epoch, self.selected = self.epochs[-1], 0
         self._build()
         self.set_epoch(self.epoch)
@@ -64,12 +85,15 @@ class EmbeddingExplorer(Explorer):
             raise TypeError(f"from_history expects a History, got {type(history).__name__}")
         if not history.snapshots:
             raise ValueError(f"history {history.name!r} has no snapshots; the trainer must call history.snapshot(epoch, ...)")
-        first = history.snapshots[min(history.snapshots)]
-        missing = [k for k in (key, labels_key) if k not in first]
-        if missing:
-            raise KeyError(f"snapshots of {history.name!r} lack {missing}; they have {sorted(first)}")
+        for epoch, snap in history.snapshots.items():
+            missing = [k for k in (key, labels_key) if k not in snap]
+            if missing:
+                raise KeyError(f"snapshots of {history.name!r} lack {missing} at epoch {epoch}; "
+                               f"they have {sorted(snap)}")
         kwargs.setdefault("title", history.name)
-        return cls({e: s[key] for e, s in history.snapshots.items()}, first[labels_key], images, **kwargs)
+        # each epoch is coloured with the labels saved with it (the points may differ per epoch)
+        return cls({e: s[key] for e, s in history.snapshots.items()},
+                   {e: s[labels_key] for e, s in history.snapshots.items()}, images, **kwargs)
 
     def _project_all(self, method: str, seed: int) -> dict[int, np.ndarray]:
         if method == "pca":
@@ -84,6 +108,7 @@ class EmbeddingExplorer(Explorer):
         if int(epoch) not in self.raw:
             raise ValueError(f"no snapshot at epoch {epoch}; saved epochs are {self.epochs}")
         self.epoch = int(epoch)
+        self.labels = self.labels_by_epoch[self.epoch]
         self._update_artists()
         self._refresh()
         return self

@@ -1,10 +1,12 @@
 """A static grid of images: the first look at the data (pairs: ``siamlab.viz.pairs.pair_grid``)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from siamlab.validate import positive_int
 
 
 def image_grid(images: np.ndarray, titles: Sequence[str] | None = None, ncols: int = 10,
@@ -15,13 +17,14 @@ def image_grid(images: np.ndarray, titles: Sequence[str] | None = None, ncols: i
         raise ValueError(f"expected (N, H, W) images, got shape {images.shape}")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"expected {len(images)} titles, one per image, got {len(titles)}")
-    if ncols < 1:
-        raise ValueError(f"ncols must be >= 1, got {ncols}")
+    if len(images) == 0:
+        raise ValueError(f"need at least one image, got shape {images.shape}")
+    ncols = positive_int("ncols", ncols)
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     aspect = images.shape[1] / images.shape[2]
-    figure = Figure(figsize=(size * ncols, size * aspect * nrows + (0.45 if title else 0.1) + (0.25 * nrows if titles is not None else 0)),
-                    layout="constrained")
+    height = size * aspect * nrows + (0.45 if title else 0.1) + (0.25 * nrows if titles is not None else 0)
+    figure = Figure(figsize=(size * ncols, height), layout="constrained")
     axes = figure.subplots(nrows, ncols, squeeze=False)
     for k, ax in enumerate(axes.flat):
         ax.axis("off")

@@ -5,6 +5,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from siamlab.metrics import predict_same
+from siamlab.validate import positive_int
 from siamlab.viz.images import as_2d_images
 
 
@@ -15,6 +16,7 @@ def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: 
 
     Without ``distances`` (what goes INTO a net, before any model) only the labels are shown.
     """
+    n, cols = positive_int("n", n), positive_int("cols", cols)
     left, right = as_2d_images(left, "left"), as_2d_images(right, "right")
     same = np.asarray(same).reshape(-1)
     if (distances is None) != (threshold is None):
@@ -30,8 +32,6 @@ def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: 
         raise ValueError("need at least one pair, got 0")
     if left.shape[1:] != right.shape[1:]:
         raise ValueError(f"left and right images must have the same size, got {left.shape[1:]} and {right.shape[1:]}")
-    if not isinstance(n, (int, np.integer)) or n < 1 or not isinstance(cols, (int, np.integer)) or cols < 1:
-        raise ValueError(f"n and cols must be positive integers, got n={n!r}, cols={cols!r}")
     predicted = predict_same(distances, threshold, same_if)
     wrong = predicted != same
     if order == "first":
