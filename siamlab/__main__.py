@@ -5,12 +5,15 @@ import argparse
 import importlib
 import json
 import sys
+import time
 
-# name -> (module with run(variant) -> dict, variant)
+from siamlab import config
+
+# name -> (module with run(variant) -> dict, variant): the asker's setup as written, or the fix
 REPRODUCTIONS = {
-    "tf-seed": ("siamlab.tf.reproduce", "seed"),
+    "tf-asker": ("siamlab.tf.reproduce", "asker"),
     "tf-fixed": ("siamlab.tf.reproduce", "fixed"),
-    "torch-seed": ("siamlab.torch.reproduce", "seed"),
+    "torch-asker": ("siamlab.torch.reproduce", "asker"),
     "torch-fixed": ("siamlab.torch.reproduce", "fixed"),
 }
 
@@ -19,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m siamlab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, devices, data sources and mode")
-    reproduce = commands.add_parser("reproduce", help="run a seed (broken) or fixed setup; last line is JSON")
+    reproduce = commands.add_parser("reproduce", help="run an asker's (broken) or the fixed setup; last line is JSON")
     reproduce.add_argument("name", choices=sorted(REPRODUCTIONS))
     args = parser.parse_args(argv)
     if args.command == "info":
@@ -28,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
         print(report())
         return 0
     module_name, variant = REPRODUCTIONS[args.name]
+    from siamlab import seed_everything
+
+    seed_everything(0)
+    start = time.perf_counter()
     result = importlib.import_module(module_name).run(variant)
+    result.update(name=args.name, variant=variant, framework=args.name.split("-")[0],
+                  mode=config.mode_name(), seconds=round(time.perf_counter() - start, 1))
     print(json.dumps(result, sort_keys=True))
     return 0
 

@@ -1,53 +1,75 @@
-"""The fixed encoder and a vectorised, NaN-safe Euclidean distance.
-
-By default the same architecture as seed 1 (Conv 32 3x3 -> MaxPool 2x2 -> Dense 50); what
-changed is around it: inputs are checked, the distance is computed for a whole batch at once,
-and an ``eps`` keeps the gradient of sqrt finite when two embeddings coincide. ``conv_blocks=2``
-adds a second Conv 64 -> MaxPool block, which ten digits from a small training set need.
-"""
+"""Models of the TensorFlow track: the encoder, the pair models built on it (same names,
+arguments and meanings as ``siamlab.torch.models``; images are channels-last here)."""
 from __future__ import annotations
 
 import tensorflow as tf
 from tensorflow.keras import Model
-from tensorflow.keras.layers import Conv2D, Dense, Flatten, MaxPooling2D
+from tensorflow.keras.layers import Conv2D, Dense, Flatten, GlobalMaxPooling2D, MaxPooling2D
+
+from siamlab.tf.losses import euclidean_distance
+from siamlab.training import HEADS
+from siamlab.validate import one_of, positive_int
 
 
 class Encoder(Model):
-    """Image (B, H, W, 1) in [0, 1] -> embedding (B, embedding_dim); L2 weight decay optional.
+    """Image (B, H, W, in_channels) in [0, 1] -> embedding (B, embedding_dim).
 
-    ``conv_blocks`` conv+pool blocks with 32, 64, ... filters; 1 is the seed's architecture.
+    ``conv_blocks`` blocks of Conv 3x3 (``filters``, doubling per block, ReLU) + MaxPool 2x2,
+    then Flatten (or a global max over positions with ``global_pool``) and a Dense layer.
+    ``l2`` puts a weight-decay penalty on every kernel; it appears in ``model.losses`` and
+    only counts when the training step adds it. ``Encoder(l2=0.01)`` is seed 1's encoder.
     """
 
-    def __init__(self, embedding_dim: int = 50, l2: float = 0.01, image_shape: tuple[int, int, int] = (28, 28, 1),
-                 conv_blocks: int = 1):
+    def __init__(self, embedding_dim: int = 50, image_shape: tuple[int, int] = (28, 28), in_channels: int = 1,
+                 filters: int = 32, conv_blocks: int = 1, global_pool: bool = False, l2: float = 0.0):
         super().__init__(name="encoder")
-        if not isinstance(conv_blocks, int) or not 1 <= conv_blocks <= 3:
-            raise ValueError(f"conv_blocks must be 1, 2 or 3, got {conv_blocks!r}")
-        regularizer = tf.keras.regularizers.l2(l2) if l2 else None
-        self.image_shape = tuple(image_shape)
-        self.cv = Conv2D(32, (3, 3), activation="relu", padding="same", kernel_regularizer=regularizer)
-        self.pool = MaxPooling2D((2, 2))
-        self.extra_blocks = [(Conv2D(32 * 2**k, (3, 3), activation="relu", padding="same", kernel_regularizer=regularizer),
-                              MaxPooling2D((2, 2))) for k in range(1, conv_blocks)]
-        self.flatten = Flatten()
-        self.dense = Dense(embedding_dim, activation=None, kernel_regularizer=regularizer)
+        positive_int("conv_blocks", conv_blocks)
+        self.embedding_dim, self.input_spec_shape = embedding_dim, (*image_shape, in_channels)
+        reg = tf.keras.regularizers.l2(l2) if l2 else None
+        self.blocks = [(Conv2D(filters * 2**k, 3, activation="relu", padding="same", kernel_regularizer=reg),
+                        MaxPooling2D(2)) for k in range(conv_blocks)]
+        self.collapse = GlobalMaxPooling2D() if global_pool else Flatten()
+        self.dense = Dense(embedding_dim, kernel_regularizer=reg)
 
-    def call(self, inputs, training=None):
-        shape = tuple(inputs.shape[1:])
-        if inputs.shape.rank != 4 or shape != self.image_shape:
-            raise ValueError(f"Encoder expected images (B, {', '.join(map(str, self.image_shape))}), "
-                             f"got shape {tuple(inputs.shape)}")
-        x = self.pool(self.cv(inputs))
-        for conv, pool in self.extra_blocks:
+    def call(self, images, training=None):
+        if tuple(images.shape[1:]) != self.input_spec_shape:
+            raise ValueError(f"Encoder expected images (B, {', '.join(map(str, self.input_spec_shape))}), "
+                             f"got {tuple(images.shape)}")
+        x = images
+        for conv, pool in self.blocks:
             x = pool(conv(x))
-        return self.dense(self.flatten(x))
+        return self.dense(self.collapse(x))
 
 
-def euclidean_distance(a: tf.Tensor, b: tf.Tensor, eps: float = 1e-9) -> tf.Tensor:
-    """Row-wise ||a - b|| for (B, D) embeddings -> (B,), as sqrt(sum of squares + eps).
+class SiameseNet(Model):
+    """One shared ``encoder`` for both images of a pair. ``head="distance"``: the output is
+    ``distance(e1, e2)`` (for the contrastive loss); ``head="logit"``: one logit from
+    |e1 - e2| (for binary cross-entropy with logits)."""
 
-    ``eps=0`` reproduces the seed's sqrt, whose gradient is NaN where a == b (d = 0).
-    """
-    if a.shape.rank != 2 or b.shape.rank != 2 or a.shape != b.shape:
-        raise ValueError(f"euclidean_distance expected two (B, D) tensors of equal shape, got {tuple(a.shape)} and {tuple(b.shape)}")
-    return tf.sqrt(tf.reduce_sum(tf.square(a - b), axis=1) + eps)
+    def __init__(self, encoder: Encoder, head: str = "distance", distance=euclidean_distance):
+        super().__init__(name="siamese")
+        self.encoder, self.head, self.distance = encoder, one_of("head", head, HEADS), distance
+        self.classifier = Dense(1) if head == "logit" else None
+
+    def call(self, left, right, training=None):
+        a, b = self.encoder(left, training=training), self.encoder(right, training=training)
+        if self.head == "distance":
+            return self.distance(a, b)
+        return tf.squeeze(self.classifier(tf.abs(a - b)), axis=1)
+
+
+class TwoChannelNet(Model):
+    """Both images stacked as two channels of one image -> ``encoder`` -> ReLU -> one logit
+    (Zagoruyko & Komodakis 2015, and the PyTorch asker's working baseline)."""
+
+    head = "logit"
+
+    def __init__(self, encoder: Encoder):
+        super().__init__(name="two_channel")
+        if encoder.input_spec_shape[-1] != 2:
+            raise ValueError(f"TwoChannelNet needs an Encoder with in_channels=2, got {encoder.input_spec_shape[-1]}")
+        self.encoder, self.classifier = encoder, Dense(1)
+
+    def call(self, left, right, training=None):
+        stacked = tf.concat([left, right], axis=-1)
+        return tf.squeeze(self.classifier(tf.nn.relu(self.encoder(stacked, training=training))), axis=1)

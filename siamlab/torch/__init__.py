@@ -1,13 +1,32 @@
-"""Everything of siamlab that imports PyTorch (the same names as ``siamlab.tf``).
+"""Everything of siamlab that imports PyTorch: the same public names, arguments, defaults and
+meanings as ``siamlab.tf`` (see docs/api.md); images are channels-first here.
 
 Importing this package applies the seed of an earlier ``siamlab.seed_everything`` call.
+``asker`` (the asker's broken code), ``data`` and ``reproduce`` are imported on demand.
 """
-import torch as _torch
+import torch as _torch  # noqa: F401
 
 from siamlab import seeding as _seeding
-from siamlab.torch.tensors import batch_tensors, images_tensor
+from siamlab.torch.losses import contrastive_loss, euclidean_distance, logit_bce_loss
+from siamlab.torch.models import Encoder, SiameseNet, TwoChannelNet
+from siamlab.torch.tensors import batch_tensors, check_pairs, device, identical_pair_share, images_tensor
+from siamlab.torch.train import (
+    embed,
+    evaluate,
+    lr_range_test,
+    make_logit_step,
+    make_optimizer,
+    make_step,
+    pair_distances,
+    pair_outputs,
+    train,
+)
 
 if _seeding.last_seed() is not None:
     _seeding.seed_torch(_seeding.last_seed())
 
-__all__ = ["batch_tensors", "images_tensor"]
+__all__ = [
+    "Encoder", "SiameseNet", "TwoChannelNet", "batch_tensors", "check_pairs", "contrastive_loss", "device",
+    "embed", "euclidean_distance", "evaluate", "identical_pair_share", "images_tensor", "logit_bce_loss",
+    "lr_range_test", "make_logit_step", "make_optimizer", "make_step", "pair_distances", "pair_outputs", "train",
+]

@@ -1,4 +1,5 @@
-"""Losses of the fixed PyTorch models; same names and formulas as ``siamlab.losses`` (numpy)."""
+"""Distance and losses of the PyTorch track; the same names and formulas as ``siamlab.tf.losses``
+and the numpy references in ``siamlab.losses``."""
 from __future__ import annotations
 
 import torch
@@ -11,7 +12,8 @@ def _check(values: torch.Tensor, same: torch.Tensor, what: str) -> None:
 
 
 def euclidean_distance(a: torch.Tensor, b: torch.Tensor, eps: float = 1e-9) -> torch.Tensor:
-    """Row-wise sqrt(sum (a - b)^2 + eps); eps > 0 keeps the gradient finite when a == b."""
+    """Row-wise sqrt(sum (a - b)^2 + eps) for (B, D) embeddings -> (B,); eps > 0 keeps the
+    gradient finite where a == b (``eps=0``: NaN gradient at d = 0)."""
     if a.shape != b.shape or a.ndim != 2:
         raise ValueError(f"expected two (B, D) tensors of equal shape, got {tuple(a.shape)} and {tuple(b.shape)}")
     return torch.sqrt(((a - b) ** 2).sum(dim=1) + eps)

@@ -1,81 +1,88 @@
-"""Fixed PyTorch models for 1x40x50 pairs: an ``Encoder``, a Siamese net with a logit or a
-distance head, and the asker's 2-channel baseline. All take pairs (B, 2, 1, H, W)."""
+"""Models of the PyTorch track: the encoder and the pair models built on it (same names,
+arguments and meanings as ``siamlab.tf.models``; images are channels-first here)."""
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from siamlab.torch.checks import check_pair_shape
 from siamlab.torch.losses import euclidean_distance
+from siamlab.training import HEADS
+from siamlab.validate import one_of, positive_int
 
 
 class Encoder(nn.Module):
-    """The seed's conv layers and linear1 (``pool=False``), or (``pool=True``, default) the same
-    layers with one more 2x2 max-pool after the first conv and a global max over positions before
-    Linear(64, dim): position-free, 5x cheaper, and it cannot memorise pixels. No output ReLU."""
+    """Image (B, in_channels, H, W) in [0, 1] -> embedding (B, embedding_dim).
 
-    def __init__(self, dim: int = 100, in_channels: int = 1, image_shape: tuple[int, int] = (40, 50),
-                 pool: bool = True):
+    ``conv_blocks`` blocks of Conv 3x3 (``filters``, doubling per block, ReLU) + MaxPool 2x2,
+    then flatten (or a global max over positions with ``global_pool``) and a Linear layer.
+    ``l2`` puts a weight-decay penalty on every weight matrix; it appears in ``model.losses``
+    (as in Keras) and only counts when the training step adds it.
+    """
+
+    def __init__(self, embedding_dim: int = 50, image_shape: tuple[int, int] = (28, 28), in_channels: int = 1,
+                 filters: int = 32, conv_blocks: int = 1, global_pool: bool = False, l2: float = 0.0):
         super().__init__()
-        self.image_shape = image_shape
-        self.in_channels = in_channels
-        early_pool = [nn.MaxPool2d(2, 2)] if pool else []  # 5x fewer multiply-adds downstream
-        self.convnet = nn.Sequential(
-            nn.Conv2d(in_channels, 8, 7), nn.ReLU(), *early_pool,
-            nn.Conv2d(8, 16, 5), nn.ReLU(),
-            nn.MaxPool2d(2, 2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU())
-        h, w = (image_shape[0] - 10) // 2, (image_shape[1] - 10) // 2
-        self.pool = nn.AdaptiveMaxPool2d(1) if pool else nn.Identity()
-        self.linear1 = nn.Linear(64 if pool else 64 * h * w, dim)
+        positive_int("conv_blocks", conv_blocks)
+        self.embedding_dim, self.input_spec_shape, self.l2 = embedding_dim, (in_channels, *image_shape), l2
+        layers, channels, (h, w) = [], in_channels, image_shape
+        for k in range(conv_blocks):
+            layers += [nn.Conv2d(channels, filters * 2**k, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            channels, h, w = filters * 2**k, h // 2, w // 2
+        self.blocks = nn.Sequential(*layers)
+        self.collapse = nn.Sequential(nn.AdaptiveMaxPool2d(1), nn.Flatten()) if global_pool else nn.Flatten()
+        self.dense = nn.Linear(channels if global_pool else channels * h * w, embedding_dim)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        expected = (self.in_channels, *self.image_shape)
-        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-            raise ValueError(f"Encoder expected images of shape (B, {', '.join(map(str, expected))}), "
-                             f"got {tuple(x.shape)}")
-        return self.linear1(self.pool(self.convnet(x)).flatten(1))
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        """The weight-decay penalties l2 * sum(w^2), one per weight matrix (empty when l2 = 0)."""
+        if not self.l2:
+            return []
+        return [self.l2 * (p**2).sum() for name, p in self.named_parameters() if name.endswith("weight")]
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        if tuple(images.shape[1:]) != self.input_spec_shape:
+            raise ValueError(f"Encoder expected images (B, {', '.join(map(str, self.input_spec_shape))}), "
+                             f"got {tuple(images.shape)}")
+        return self.dense(self.collapse(self.blocks(images)))
 
 
 class SiameseNet(nn.Module):
-    """One shared ``Encoder`` for both images; head "logit" (|e1 - e2| -> 1 logit, for
-    ``logit_bce_loss``) or "distance" (Euclidean distance, for ``contrastive_loss``)."""
+    """One shared ``encoder`` for both images of a pair. ``head="distance"``: the output is
+    ``distance(e1, e2)`` (for the contrastive loss); ``head="logit"``: one logit from
+    |e1 - e2| (for binary cross-entropy with logits)."""
 
-    def __init__(self, head: str = "logit", dim: int = 100, image_shape: tuple[int, int] = (40, 50),
-                 pool: bool = True):
+    def __init__(self, encoder: Encoder, head: str = "distance", distance=euclidean_distance):
         super().__init__()
-        if head not in ("logit", "distance"):
-            raise ValueError(f"head must be 'logit' or 'distance', got {head!r}")
-        self.head = head
-        self.output_kind = head
-        self.image_shape = image_shape
-        self.encoder = Encoder(dim, 1, image_shape, pool)
-        self.classifier = nn.Linear(dim, 1) if head == "logit" else None
+        self.encoder, self.head, self.distance = encoder, one_of("head", head, HEADS), distance
+        self.classifier = nn.Linear(encoder.embedding_dim, 1) if head == "logit" else None
 
-    def embed(self, images: torch.Tensor) -> torch.Tensor:
-        """(B, 1, H, W) -> (B, dim) embeddings."""
-        return self.encoder(images)
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        return self.encoder.losses
 
-    def forward(self, data: torch.Tensor) -> torch.Tensor:
-        check_pair_shape(data, self.image_shape)
-        a, b = self.encoder(data[:, 0]), self.encoder(data[:, 1])
+    def forward(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+        a, b = self.encoder(left), self.encoder(right)
         if self.head == "distance":
-            return euclidean_distance(a, b)
+            return self.distance(a, b)
         return self.classifier(torch.abs(a - b)).squeeze(1)
 
 
 class TwoChannelNet(nn.Module):
-    """The asker's 2-channel network: both images stacked as channels -> one logit."""
+    """Both images stacked as two channels of one image -> ``encoder`` -> ReLU -> one logit
+    (Zagoruyko & Komodakis 2015, and the PyTorch asker's working baseline)."""
 
-    output_kind = "logit"
+    head = "logit"
 
-    def __init__(self, dim: int = 100, image_shape: tuple[int, int] = (40, 50), pool: bool = True):
+    def __init__(self, encoder: Encoder):
         super().__init__()
-        self.image_shape = image_shape
-        self.encoder = Encoder(dim, 2, image_shape, pool)
-        self.classifier = nn.Sequential(nn.ReLU(), nn.Linear(dim, 1))
+        if encoder.input_spec_shape[0] != 2:
+            raise ValueError(f"TwoChannelNet needs an Encoder with in_channels=2, got {encoder.input_spec_shape[0]}")
+        self.encoder, self.classifier = encoder, nn.Linear(encoder.embedding_dim, 1)
 
-    def forward(self, data: torch.Tensor) -> torch.Tensor:
-        check_pair_shape(data, self.image_shape)
-        return self.classifier(self.encoder(data.flatten(1, 2))).squeeze(1)
+    @property
+    def losses(self) -> list[torch.Tensor]:
+        return self.encoder.losses
+
+    def forward(self, left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+        stacked = torch.cat([left, right], dim=1)
+        return self.classifier(torch.relu(self.encoder(stacked))).squeeze(1)

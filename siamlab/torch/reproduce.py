@@ -1,58 +1,62 @@
-"""``python -m siamlab reproduce torch-seed|torch-fixed``: seed 2 broken, then fixed; returns numbers."""
+"""``python -m siamlab reproduce torch-asker|torch-fixed``: the PyTorch asker's setup, then the
+fix; prints the epoch log and returns the measured numbers (keys shared with the tf track)."""
 from __future__ import annotations
 
-import time
-
+import numpy as np
 import torch
 
 import siamlab
-from siamlab import config
+from siamlab import config, metrics
+from siamlab.torch import asker
+from siamlab.torch.data import object_pairs, split_object
+from siamlab.torch.models import Encoder, SiameseNet
+from siamlab.torch.train import evaluate, pair_distances, train
+
+DATA = "siamlab.data.make_objects: 'ring' vs the other objects, 1x40x50"
 
 
-def _seed() -> dict:
-    from siamlab.torch import seed
-    from siamlab.torch.data import object_pairs
+def _outputs_summary(outputs: np.ndarray) -> dict:
+    """How many different answers the model gives across pairs, and their spread (max - min) across pairs."""
+    return {"distinct_outputs": int(len(np.unique(outputs.round(6), axis=0))),
+            "output_spread": float(np.max(np.ptp(outputs, axis=0)))}
 
-    data = object_pairs(config.pick(40, 200), n_train=config.pick(128, 1024), n_test=64,
-                        partition=seed.partition_pairs)
+
+def run_asker() -> dict:
+    """The asker's SiameseCNN, BCELoss and SGD 1e-6 on pairs built with the index bug."""
     device = siamlab.device()
-    model = seed.SiameseCNN().to(device)
-    y_train = torch.stack([data.same_train, 1 - data.same_train], dim=1)  # the seed's one-hot labels
-    loader = seed.make_loader(data.x_train.numpy(), y_train.numpy(), bs=32)
-    seed.seed_train_loop(model, loader, epochs=config.pick(5, 100))
+    pos, neg = split_object(config.pick(40, 200), "ring", seed=0)
+    x, y = asker.make_pairs(pos, neg, config.pick(128, 1024))
+    model = asker.SiameseCNN().to(device)
+    epochs = config.pick(5, 100)
+    losses = asker.train_loop(model, asker.make_loader(x, y, bs=32), epochs=epochs)
+    x_test, y_test = asker.make_pairs(pos, neg, 64)
     with torch.no_grad():
-        out = model(data.x_test[:32].to(device)).cpu()
-    relu_bias = torch.relu(model.linear2[0].bias.detach()).cpu()
-    accuracy = float(((out[:, 0] > out[:, 1]).float() == data.same_test[:32]).float().mean())
-    return {"distinct_outputs": int(torch.unique(out, dim=0).shape[0]), "output": out[0].tolist(),
-            "relu_bias": relu_bias.tolist(), "accuracy": accuracy,
-            "max_abs_output_minus_relu_bias": float((out - relu_bias).abs().max())}
+        out = model(torch.from_numpy(x_test).to(device)).cpu().numpy()
+    same = y_test[:, 0]
+    score = out[:, 0] - out[:, 1]  # the asker's reading: first output high = same object
+    return {"data": DATA, "epochs": epochs, "final_loss": float(losses[-1]), "baseline": float(np.log(2)),
+            "held_out_accuracy": float(((score > 0) == same).mean()), "asker_accuracy": None,
+            "auc": metrics.roc_analysis(-score, same).auc, "threshold": None, **_outputs_summary(out),
+            "relu_bias": torch.relu(model.linear2[0].bias.detach()).cpu().tolist()}
 
 
-def _fixed() -> dict:
-    from siamlab.torch.data import object_pairs
-    from siamlab.torch.models import SiameseNet
-    from siamlab.torch.train import evaluate, train
-
+def run_fixed() -> dict:
+    """A SiameseNet with a distance head and the contrastive loss on correctly built pairs."""
     data = object_pairs(config.pick(1000, 3000), n_train=config.pick(1536, 8192), n_test=256)
-    device = siamlab.device()
-    model = SiameseNet("distance", dim=16).to(device)  # contrastive loss, as in notebook 04 step 6
-    train(model, data.x_train, data.same_train, epochs=config.pick(10, 30), lr=3e-3,
-          test=(data.x_test, data.same_test))
-    with torch.no_grad():
-        model.eval()
-        out = model(data.x_test[:32].to(device)).cpu()
-    return {"distinct_outputs": int(torch.unique(out).shape[0]), "output": out[:4].tolist(),
-            "relu_bias": None, "accuracy": evaluate(model, data.x_test, data.same_test)}
+    model = SiameseNet(Encoder(16, (40, 50), filters=8, conv_blocks=3, global_pool=True)).to(siamlab.device())
+    epochs = config.pick(10, 30)
+    history = train(model, data.train_images, data.train_pairs, epochs=epochs, learning_rate=3e-3, batch_size=32,
+                    held_out=(data.test_images, data.test_pairs), log=print)
+    d = pair_distances(model, data.test_images, data.test_pairs)
+    return {"data": DATA, "epochs": epochs, "final_loss": history.last("data_loss"), "baseline": history.baseline,
+            "held_out_accuracy": evaluate(model, data.test_images, data.test_pairs), "asker_accuracy": None,
+            "auc": metrics.roc_analysis(d, data.test_pairs.same).auc, "threshold": 0.5, **_outputs_summary(d),
+            "relu_bias": None}
 
 
 def run(variant: str) -> dict:
-    """Train the "seed" or the "fixed" setup, print the epoch log, return its numbers."""
-    if variant not in ("seed", "fixed"):
-        raise ValueError(f"variant must be 'seed' or 'fixed', got {variant!r}")
-    siamlab.seed_everything(0)
-    print(f"device: {siamlab.device()}  mode: {config.mode_name()}")
-    start = time.perf_counter()
-    result = _seed() if variant == "seed" else _fixed()
-    result.update(variant=variant, framework="torch", seconds=round(time.perf_counter() - start, 1))
-    return result
+    """Dispatch for the CLI: "asker" or "fixed"."""
+    runs = {"asker": run_asker, "fixed": run_fixed}
+    if variant not in runs:
+        raise ValueError(f"variant must be one of {sorted(runs)}, got {variant!r}")
+    return runs[variant]()

@@ -1,12 +1,13 @@
-"""Seed 2 as the asker wrote it (Chinese forum mirror of a Stack Overflow question): a Siamese CNN
-for 1x40x50 grayscale images that predicts the same two numbers for every pair.
+"""The PyTorch asker's code (seed 2, Chinese forum mirror of a Stack Overflow question): a Siamese
+CNN for 1x40x50 grayscale images that predicts the same two numbers for every pair.
 
 ``SiameseCNN``, the two tries (``SiameseCNNTry1``, ``SiameseCNNTry2``), the answer's model
-(``AnswerSiameseCNN``) and ``seed_train_loop`` are the question's code, kept line for line;
-changes are marked ``# CHANGED:``. What the question did not show (how ``dp.train_set`` was
-built) is marked ``# RECONSTRUCTED:`` -- ``partition_pairs`` carries the one-index bug the asker
-finally found: the same image goes to both branches. Everything here is broken on purpose; the
-fixes live in ``models.py``, ``losses.py`` and ``train.py``.
+(``AnswerSiameseCNN``) and ``train_loop`` are the question's code, kept line for line; changes
+are marked ``# CHANGED:``. What the question did not show (how ``dp.train_set`` was built) is
+marked ``# RECONSTRUCTED:``: ``make_pairs`` carries one reading of the "small index bug" the
+asker finally found (the same image goes to both branches). Only broken code lives here; the
+fixed pairing is ``siamlab.torch.data.asker_pairs_fixed``. Roles named alike in
+``siamlab.tf.asker``: the model (``SiameseCNN`` here), ``make_pairs`` and ``train_loop``.
 """
 from __future__ import annotations
 
@@ -87,23 +88,10 @@ class AnswerSiameseCNN(nn.Module):
         return self.linear2(fres)
 
 
-class AnswerSiameseCNNPatched(AnswerSiameseCNN):
-    """The answer's model with the one missing line ``res = []`` added, nothing else."""
-
-    def forward(self, data):
-        res = []  # CHANGED: the line the answer forgot
-        for j in range(2):
-            x = self.convnet(data[:, j, :, :])
-            x = x.view(-1, 64 * 15 * 20)
-            res.append(self.linear1(x))
-        fres = res[0].sub(res[1]).pow(2)
-        return self.linear2(fres)
-
-
 # RECONSTRUCTED: the question only says batches hold alternating [pos, pos], [pos, neg] pairs,
 # built "during data partitioning", with a "small index bug". A plausible version. Pairs are
 # stored (N, 2, 1, 40, 50), so the question's data[:, j, :, :] is a (B, 1, 40, 50) batch.
-def partition_pairs(pos: np.ndarray, neg: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
+def make_pairs(pos: np.ndarray, neg: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
     """Alternating [pos, pos] / [pos, neg] pairs (N, 2, 1, 40, 50) and one-hot labels (N, 2). BUGGY."""
     x = np.zeros((n_pairs, 2, 1) + pos.shape[1:], dtype=np.float32)
     y = np.zeros((n_pairs, 2), dtype=np.float32)
@@ -120,29 +108,12 @@ def partition_pairs(pos: np.ndarray, neg: np.ndarray, n_pairs: int) -> tuple[np.
     return x, y
 
 
-def partition_pairs_fixed(pos: np.ndarray, neg: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
-    """``partition_pairs`` with the one index fixed (``pair[j]``); otherwise identical."""
-    x = np.zeros((n_pairs, 2, 1) + pos.shape[1:], dtype=np.float32)
-    y = np.zeros((n_pairs, 2), dtype=np.float32)
-    for i in range(n_pairs):
-        anchor = pos[(i // 2) % len(pos)]
-        if i % 2 == 0:
-            other, label = pos[(i // 2 + 1) % len(pos)], (1.0, 0.0)
-        else:
-            other, label = neg[(i // 2) % len(neg)], (0.0, 1.0)
-        pair = (anchor, other)
-        for j in range(2):
-            x[i, j, 0] = pair[j] / 255.0                            # FIXED
-        y[i] = label
-    return x, y
-
-
 def make_loader(x: np.ndarray, y: np.ndarray, bs: int = 32) -> DataLoader:
     """``dp.train_set`` as the question builds it (no shuffling)."""
     return DataLoader(TensorDataset(torch.Tensor(x), torch.Tensor(y)), batch_size=bs)
 
 
-def seed_train_loop(model, train_set, epochs=100, lr=1e-6, log=print, history=None):
+def train_loop(model, train_set, epochs=100, lr=1e-6, log=print, history=None):
     """The question's training code: BCELoss, SGD(lr=1e-6, momentum=0.9); returns ``eloss``."""
     device = next(model.parameters()).device  # CHANGED: .cuda() -> the model's device
     ls_fn = torch.nn.BCELoss()
@@ -164,6 +135,6 @@ def seed_train_loop(model, train_set, epochs=100, lr=1e-6, log=print, history=No
         eloss.append(np.mean(train_loss))
         if log is not None:
             log(epoch, np.mean(train_loss))
-        if history is not None:  # CHANGED: also feed a siamlab History (live curves)
-            history.log(epoch=int(epoch), loss=float(np.mean(train_loss)))
+        if history is not None:  # CHANGED: also feed a siamlab History (live curves), epochs from 1
+            history.log(epoch=int(epoch) + 1, loss=float(np.mean(train_loss)))
     return eloss

@@ -1,10 +1,11 @@
-"""Seed 1 as the asker wrote it (Russian forum, April 2020): the Siamese net that does not train.
+"""The TensorFlow asker's code (seed 1, Russian forum, April 2020): the Siamese net that does not train.
 
 The model, ``simnet_loss``, ``accuracy`` and ``train_step`` are the asker's code, kept line for
 line; changes forced by Keras 3 / TF 2.21 are marked ``# KERAS 3:``. The parts the question did
 not show (``test_step``, building every pair, the epoch loop as a function) are marked
-``# RECONSTRUCTED:``. Everything here is the *broken* version on purpose; see ``models.py``,
-``losses.py`` and ``train.py`` for the fixes.
+``# RECONSTRUCTED:``. Only the asker's broken code lives here; the fixes are in ``models.py``,
+``losses.py`` and ``train.py``. Roles named alike in ``siamlab.torch.asker``: the model
+(``Encoder`` here), ``make_pairs`` (the asker's data) and ``train_loop`` (the asker's loop).
 """
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def make_test_step(model):
     return test_step
 
 
-def make_every_pair(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def make_pairs(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RECONSTRUCTED: "a dataset containing every pair of images", as the asker described it.
 
     Returns x (P, 2, 28, 28, 1) float32 in [0, 1] and y (P,) float32, 1.0 = same digit, for all
@@ -107,9 +108,10 @@ def make_every_pair(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray,
     return x, y
 
 
-def fit(model, optimizer, x_train, y_train, x_test, y_test, n_epoch, batch_size, on_epoch=None):
-    """The asker's epoch loop (wrapped in a function; ``on_epoch(epoch, loss, acc, val_acc)``
-    is an addition so a notebook can plot it). The loop body is the asker's."""
+def train_loop(model, optimizer, x_train, y_train, x_test, y_test, n_epoch, batch_size, on_epoch=None):
+    """RECONSTRUCTED: the asker's epoch loop wrapped in a function. The loop body is the asker's
+    (it prints 0-based epochs); ``on_epoch(epoch, loss, acc, val_acc)`` is our addition, called
+    with 1-based epochs like every siamlab History, so a notebook can plot the run."""
     train_step, test_step = make_train_step(model, optimizer), make_test_step(model)
     for epoch in range(n_epoch):
         epoch_loss = 0
@@ -125,5 +127,5 @@ def fit(model, optimizer, x_train, y_train, x_test, y_test, n_epoch, batch_size,
         tf.print("epoch:", epoch, "loss:", epoch_loss, "accuracy:", accuracy,
                  "val_accuracy:", val_accuracy, output_stream=sys.stdout)
         if on_epoch is not None:
-            on_epoch(epoch, float(epoch_loss), float(accuracy), float(val_accuracy))
+            on_epoch(epoch + 1, float(epoch_loss), float(accuracy), float(val_accuracy))
     return model
