@@ -66,7 +66,7 @@ def test_project_tsne_runs_and_bad_method():
     assert project(x, "tsne").shape == (40, 2)
     with pytest.raises(ValueError, match="method must be one of"):
         project(x, "mds")
-    with pytest.raises(ValueError, match="tsne_iterations must be an integer >= 250, got 10"):
+    with pytest.raises(ValueError, match="tsne_iterations must be an int >= 250, got 10"):
         project(x, "tsne", tsne_iterations=10)
     if "umap" not in available_methods():
         with pytest.raises(ImportError, match="umap-learn"):

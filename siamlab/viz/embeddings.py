@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from siamlab.history import History
+from siamlab.validate import positive_int
 from siamlab.viz._explorer import Explorer, click_events
 from siamlab.viz.images import as_2d_images
 from siamlab.viz.projection import check_embeddings, class_separation, embedding_spread, pca_basis, project
@@ -123,7 +124,7 @@ class EmbeddingExplorer(Explorer):
     def select(self, index: int) -> "EmbeddingExplorer":
         """Highlight point ``index`` and show its image and nearest neighbours."""
         n = len(self.labels)
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
+        if positive_int("index", index, minimum=0) >= n:
             raise ValueError(f"index must be an integer in [0, {n - 1}], got {index!r}")
         self.selected = int(index)
         self._update_artists()

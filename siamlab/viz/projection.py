@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 
+from siamlab.validate import positive_int
+
 
 def available_methods() -> list[str]:
     """Projection methods usable here: "pca", "tsne", and "umap" only when umap-learn is installed."""
@@ -57,8 +59,7 @@ def project(embeddings: np.ndarray, method: str = "pca", seed: int = 0, tsne_ite
     if method == "tsne":
         from sklearn.manifold import TSNE
 
-        if isinstance(tsne_iterations, bool) or not isinstance(tsne_iterations, (int, np.integer)) or tsne_iterations < 250:
-            raise ValueError(f"tsne_iterations must be an integer >= 250, got {tsne_iterations!r}")
+        tsne_iterations = positive_int("tsne_iterations", tsne_iterations, minimum=250)
         perplexity = float(min(30.0, max(2.0, (len(array) - 1) / 3)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
