@@ -6,6 +6,7 @@ a pair "same" when the distance is ABOVE 0.5 (``same_if="above"``): the inverted
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,8 @@ def held_out_accuracy(distances: np.ndarray, same: np.ndarray, n_validation: int
     """(accuracy, threshold): the threshold chosen by ROC on the first ``n_validation`` pairs,
     the accuracy measured on the rest, which played no part in choosing it."""
     distances, same = _check(distances, same)
+    if isinstance(n_validation, bool) or not isinstance(n_validation, numbers.Integral):
+        raise TypeError(f"n_validation must be an int, got {n_validation!r} ({type(n_validation).__name__})")
     if not 0 < n_validation < len(same):
         raise ValueError(f"n_validation must leave pairs on both sides: expected 0 < n_validation < "
                          f"{len(same)}, got {n_validation}")

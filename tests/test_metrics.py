@@ -138,3 +138,9 @@ def test_metrics_refuse_inputs_that_are_not_1d(d, same):
 def test_constant_baseline_refuses_labels_outside_0_1(same):
     with pytest.raises(ValueError, match=r"same must hold only 0 \(different\) and 1 \(same\)"):
         metrics.constant_baseline(same)
+
+
+@pytest.mark.parametrize("n_validation", [2.0, True, "4"])
+def test_held_out_accuracy_needs_an_int_split(n_validation):
+    with pytest.raises(TypeError, match="n_validation must be an int, got"):
+        metrics.held_out_accuracy(np.linspace(0, 1, 8), np.array([1, 0] * 4), n_validation)
