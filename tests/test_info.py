@@ -16,7 +16,8 @@ from siamlab.data import mnist
 
 def test_info_reports_versions_devices_data_and_mode(real_mnist):
     result = subprocess.run([sys.executable, "-m", "siamlab", "info"], capture_output=True, text=True,
-                            cwd=REPO, env={**os.environ, "SIAMLAB_DATA_DIR": str(real_mnist.parent)}, timeout=300)
+                            cwd=REPO, env={**os.environ, "SIAMLAB_DATA_DIR": str(real_mnist.parent)},
+                            timeout=300)
     out = result.stdout
     assert result.returncode == 0, result.stderr
     for key in ("python: 3.", "torch: 2.13.0", "tensorflow: 2.21", "jupyterlab: ", "ipywidgets: ",
