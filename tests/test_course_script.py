@@ -1,0 +1,43 @@
+"""course.sh: the named kernel is registered idempotently; the CPU-index switch finds the torch pin."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+import tomllib
+from conftest import REPO
+
+VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the course's .venv (./course.sh sets it up)")
+def test_kernel_is_registered_once_in_a_fresh_home(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")} | {"HOME": str(tmp_path)}
+    spec = tmp_path / ".local" / "share" / "jupyter" / "kernels" / "siamlab" / "kernel.json"
+    for _ in range(2):  # idempotent: the second run leaves the same single kernel
+        done = subprocess.run([str(REPO / "course.sh"), "kernel"], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        assert 'Jupyter kernel "Python (siamlab)"' in done.stdout
+        kernel = json.loads(spec.read_text())
+        assert kernel["display_name"] == "Python (siamlab)"
+        assert kernel["argv"][0] == str(REPO / ".venv" / "bin" / "python")
+        assert [p.name for p in spec.parent.parent.iterdir()] == ["siamlab"]
+
+
+def test_cpu_index_switch_installs_pyprojects_torch_pin():
+    command = "sed -n 's/^ *\"\\(torch==[^\";]*\\)\".*/\\1/p' pyproject.toml | head -n 1"
+    assert 'sed -n \'s/^ *"\\(torch==[^";]*\\)".*/\\1/p\' pyproject.toml' in (REPO / "course.sh").read_text()
+    found = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert found in extras["cpu"] and found.startswith("torch==")
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the course's .venv (./course.sh sets it up)")
+def test_unknown_torch_index_is_refused(tmp_path):
+    env = dict(os.environ, SIAMLAB_TORCH_INDEX="cu126", HOME=str(tmp_path))
+    script = REPO / "course.sh"
+    # "setup" runs only when the stamp differs, which an unknown index always makes it do.
+    done = subprocess.run([str(script), "test", "--collect-only"], capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and "SIAMLAB_TORCH_INDEX must be 'cpu' or empty" in done.stderr
