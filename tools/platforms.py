@@ -136,19 +136,35 @@ def cuda_majors(packages: dict[str, str]) -> set[str]:
     return majors
 
 
-def download_bytes(report: dict) -> int | None:
-    """Sum of the wheel sizes the report would download (PyPI JSON API); None if any size is unknown."""
+_SIZES: dict[str, dict[str, int]] = {}
+
+
+def _file_sizes(name: str) -> dict[str, int]:
+    """file name -> size in bytes of every file PyPI lists for project ``name`` (simple JSON API)."""
+    if name not in _SIZES:
+        request = urllib.request.Request(f"https://pypi.org/simple/{name}/",
+                                         headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            _SIZES[name] = {f["filename"]: f.get("size") for f in json.load(response)["files"]}
+    return _SIZES[name]
+
+
+def download_bytes(report: dict, only=lambda name: True) -> int | None:
+    """Sum of the wheel sizes the report would download for names ``only`` accepts; None if one is unknown."""
     total = 0
     for item in report["install"]:
-        url = item["download_info"]["url"]
-        name = item["metadata"]["name"]
-        with urllib.request.urlopen(f"https://pypi.org/pypi/{name}/{item['metadata']['version']}/json",
-                                    timeout=60) as response:
-            files = {f["url"]: f["size"] for f in json.load(response)["urls"]}
-        if url not in files:
+        name = item["metadata"]["name"].lower()
+        if not only(name):
+            continue
+        size = _file_sizes(re.sub(r"[-_.]+", "-", name)).get(item["download_info"]["url"].rsplit("/", 1)[-1])
+        if size is None:
             return None
-        total += files[url]
+        total += size
     return total
+
+
+def _cuda_package(name: str) -> bool:
+    return name.startswith(("nvidia-", "cuda-", "triton"))
 
 
 def main() -> None:
@@ -162,9 +178,15 @@ def main() -> None:
             continue
         found = installed(report)
         frameworks = {k: v for k, v in found.items() if k.startswith(("torch", "tensorflow"))}
-        size = download_bytes(report) if args.sizes else None
         print(f"{set_name:10} {platform:14} {len(found)} packages, CUDA {sorted(cuda_majors(found)) or '-'},"
-              f" {frameworks}" + (f", {size / 1e9:.2f} GB to download" if size else ""))
+              f" {frameworks}")
+        if args.sizes:
+            total, cuda = download_bytes(report), download_bytes(report, _cuda_package)
+            torch = download_bytes(report, lambda name: name == "torch")
+            tf = download_bytes(report, lambda name: name.startswith("tensorflow"))
+            print(f"{'':25} download {total / 1e9:.2f} GB: torch {torch / 1e9:.2f},"
+                  f" tensorflow {tf / 1e9:.2f},"
+                  f" nvidia/cuda/triton {cuda / 1e9:.2f}")
 
 
 if __name__ == "__main__":
