@@ -29,14 +29,16 @@ def main() -> None:
 
     labels = np.repeat(np.arange(10), 200)
     embeddings = rng.normal(size=(10, 16))[labels] * 2 + rng.normal(size=(2000, 16))
-    explorer = EmbeddingExplorer({e: embeddings * (e + 1) for e in range(5)}, labels, rng.random((2000, 28, 28)))
+    explorer = EmbeddingExplorer({e: embeddings * (e + 1) for e in range(5)}, labels,
+                                 rng.random((2000, 28, 28)))
     times = []
     for e in [0, 1, 2, 3, 4] * 2:
         start = time.perf_counter()
         explorer.set_epoch(e)
         explorer.png()
         times.append(time.perf_counter() - start)
-    print(f"embedding explorer, 2,000 points: epoch slider move + redraw median {np.median(times) * 1000:.0f} ms")
+    print("embedding explorer, 2,000 points: epoch slider move + redraw "
+          f"median {np.median(times) * 1000:.0f} ms")
     start = time.perf_counter()
     project(embeddings, "tsne")
     print(f"t-SNE of 2,000 x 16 embeddings: {time.perf_counter() - start:.1f} s (target <= 30 s)")

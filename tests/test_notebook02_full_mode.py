@@ -9,9 +9,8 @@ import re
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import REPO
+from nbclient import NotebookClient
 
 pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.full
@@ -43,8 +42,9 @@ def test_notebook_02_full_mode_reaches_its_target_and_its_recorded_number(real_m
     monkeypatch.setenv("SIAMLAB_DATA_DIR", str(real_mnist.parent))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     recorded, recorded_images = recorded_result(notebook)
+    # raises on a failed assert
     NotebookClient(notebook, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()  # raises on a failed assert
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
     text = stdout_of(notebook)
     assert "mode: full" in text
     images, target = SETUP.search(text).groups()
@@ -52,4 +52,5 @@ def test_notebook_02_full_mode_reaches_its_target_and_its_recorded_number(real_m
     assert "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in text and float(target) == 0.96 and int(n_pairs) == 2000
     assert float(accuracy) >= 0.96
     if int(images) == recorded_images:  # same training data as the recorded run: same result
-        assert abs(float(accuracy) - recorded) <= 0.01, f"measured {accuracy}, the notebook records {recorded}"
+        assert abs(float(accuracy) - recorded) <= 0.01, (
+            f"measured {accuracy}, the notebook records {recorded}")

@@ -10,11 +10,11 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import REPO
 
 STAMP = REPO / ".venv" / ".siamlab-installed"
-needs_setup = pytest.mark.skipif(not STAMP.exists(), reason="run through ./course.sh (it sets up .venv first)")
+needs_setup = pytest.mark.skipif(not STAMP.exists(),
+                                 reason="run through ./course.sh (it sets up .venv first)")
 
 
 def free_port() -> int:
@@ -25,18 +25,21 @@ def free_port() -> int:
 
 @needs_setup
 def test_second_setup_is_skipped():
-    result = subprocess.run(["./course.sh", "test", "--version"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(["./course.sh", "test", "--version"], cwd=REPO, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0 and "setup: .venv is up to date" in result.stdout
 
 
 @needs_setup
 def test_lab_command_starts_jupyterlab_on_the_notebooks(tmp_path):
     port = free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
     process = subprocess.Popen(
         ["./course.sh", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          "--IdentityProvider.token=", "--ServerApp.open_browser=False"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
     try:
         deadline, answer = time.time() + 90, None
         while time.time() < deadline and answer is None:

@@ -44,7 +44,7 @@ class DistanceExplorer(Explorer):
         fp = int(np.searchsorted(self._diff_sorted, threshold, side="left"))
         return tp, fp
 
-    def set_threshold(self, threshold: float) -> "DistanceExplorer":
+    def set_threshold(self, threshold: float) -> DistanceExplorer:
         """Move the threshold; updates accuracy, confusion, ROC point, figure and text."""
         threshold = float(threshold)
         if not np.isfinite(threshold):
@@ -63,17 +63,21 @@ class DistanceExplorer(Explorer):
     @property
     def text(self) -> str:
         return (f"threshold {self.threshold:.4f}: accuracy {self.accuracy:.4f} "
-                f"(best {self.roc.best_accuracy:.4f} at {self.roc.best_threshold:.4f}; AUC {self.roc.auc:.3f}, EER {self.roc.eer:.3f})")
+                f"(best {self.roc.best_accuracy:.4f} at {self.roc.best_threshold:.4f}; "
+                f"AUC {self.roc.auc:.3f}, EER {self.roc.eer:.3f})")
 
     # --- drawing -------------------------------------------------------------------------------
     def _build(self, bins: int) -> None:
         fig = self.figure = Figure(figsize=(13, 3.8), layout="constrained")
         ax_hist, ax_roc, ax_cm = fig.subplots(1, 3, width_ratios=[1.6, 1, 0.8])
         edges = np.linspace(*self.range, bins + 1)
-        for values, label, color in ((self._same_sorted, "same pairs", "C2"), (self._diff_sorted, "different pairs", "C3")):
-            ax_hist.hist(values, bins=edges, histtype="stepfilled", alpha=0.45, color=color, label=f"{label} (n={len(values)})")
+        for values, label, color in ((self._same_sorted, "same pairs", "C2"),
+                                     (self._diff_sorted, "different pairs", "C3")):
+            ax_hist.hist(values, bins=edges, histtype="stepfilled", alpha=0.45, color=color,
+                         label=f"{label} (n={len(values)})")
         self._line = ax_hist.axvline(self.threshold, color="k", lw=2, label="threshold")
-        ax_hist.axvline(self.roc.best_threshold, color="C0", ls="--", lw=1.2, label=f"best threshold {self.roc.best_threshold:.3f}")
+        ax_hist.axvline(self.roc.best_threshold, color="C0", ls="--", lw=1.2,
+                        label=f"best threshold {self.roc.best_threshold:.3f}")
         ax_hist.set_xlim(*self.range)
         ax_hist.set_xlabel(self.xlabel)
         ax_hist.set_ylabel("number of pairs")
@@ -82,7 +86,8 @@ class DistanceExplorer(Explorer):
         ax_roc.plot(self.roc.fpr, self.roc.tpr, color="C0", label=f"ROC (AUC {self.roc.auc:.3f})")
         ax_roc.plot([0, 1], [0, 1], ls=":", color="grey", label="chance")
         best_tp, best_fp = self.counts(self.roc.best_threshold)
-        ax_roc.plot(best_fp / self.n_diff, best_tp / self.n_same, "o", mfc="none", mec="C0", ms=10, label="best threshold")
+        ax_roc.plot(best_fp / self.n_diff, best_tp / self.n_same, "o", mfc="none", mec="C0", ms=10,
+                    label="best threshold")
         (self._point,) = ax_roc.plot([0], [0], "ko", label="current threshold")
         ax_roc.set_xlabel("false positive rate (different called same)")
         ax_roc.set_ylabel("true positive rate (same called same)")

@@ -8,7 +8,7 @@ a chosen image and its nearest neighbours in embedding space.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -35,18 +35,21 @@ def _epoch_keys(mapping: Mapping, name: str) -> list[int]:
 class EmbeddingExplorer(Explorer):
     """Scatter of embeddings per epoch (``set_epoch``) with an image + neighbours panel (``select``)."""
 
-    def __init__(self, embeddings: Mapping[int, np.ndarray], labels: np.ndarray, images: np.ndarray | None = None,
+    def __init__(self, embeddings: Mapping[int, np.ndarray], labels: np.ndarray,
+                 images: np.ndarray | None = None,
                  class_names: Sequence[str] | None = None, method: str = "pca", neighbours: int = 5,
                  seed: int = 0, title: str = ""):
         super().__init__()
         if not isinstance(embeddings, Mapping) or not embeddings:
-            raise ValueError(f"embeddings must be a non-empty mapping epoch -> (n, d) array, got {type(embeddings).__name__}")
+            raise ValueError("embeddings must be a non-empty mapping epoch -> (n, d) array, "
+                             f"got {type(embeddings).__name__}")
         self.epochs = sorted(_epoch_keys(embeddings, "embeddings"))
         self.raw = {int(e): check_embeddings(v, f"embeddings[{e}]") for e, v in embeddings.items()}
         n = len(self.raw[self.epochs[0]])
         for e, v in self.raw.items():
             if len(v) != n or v.shape[1] != self.raw[self.epochs[0]].shape[1]:
-                raise ValueError(f"every epoch needs the same shape: expected {self.raw[self.epochs[0]].shape}, got {v.shape} at epoch {e}")
+                raise ValueError("every epoch needs the same shape: "
+                                 f"expected {self.raw[self.epochs[0]].shape}, got {v.shape} at epoch {e}")
         # labels: one array for every epoch, or a mapping epoch -> that epoch's labels
         if isinstance(labels, Mapping) and set(_epoch_keys(labels, "labels")) != set(self.epochs):
             raise ValueError(f"labels must have one entry per epoch {self.epochs}, "
@@ -60,10 +63,12 @@ class EmbeddingExplorer(Explorer):
         self.labels = self.labels_by_epoch[self.epochs[-1]]  # the shown epoch's labels (set_epoch)
         self.images = None if images is None else as_2d_images(images)
         if self.images is not None and len(self.images) != n:
-            raise ValueError(f"images must have one entry per embedding: expected {n}, got {len(self.images)}")
+            raise ValueError(f"images must have one entry per embedding: expected {n}, "
+                             f"got {len(self.images)}")
         self.classes = np.unique(np.concatenate(list(self.labels_by_epoch.values())))
         if class_names is not None and len(class_names) <= int(self.classes.max()):
-            raise ValueError(f"class_names must name every label up to {int(self.classes.max())}, got {len(class_names)} names")
+            raise ValueError(f"class_names must name every label up to {int(self.classes.max())}, "
+                             f"got {len(class_names)} names")
         self.class_names = class_names
         if not isinstance(neighbours, (int, np.integer)) or not 0 <= neighbours < n:
             raise ValueError(f"neighbours must be an integer in [0, {n - 1}], got {neighbours!r}")
@@ -72,7 +77,8 @@ class EmbeddingExplorer(Explorer):
         self.coords = self._project_all(method, seed)
         self.spread = {e: embedding_spread(v) for e, v in self.raw.items()}
         self.separation = {e: class_separation(v, self.labels_by_epoch[e])
-                           if len(np.unique(self.labels_by_epoch[e])) > 1 else 0.0 for e, v in self.raw.items()}
+                           if len(np.unique(self.labels_by_epoch[e])) > 1 else 0.0
+                           for e, v in self.raw.items()}
         self.epoch, self.selected = self.epochs[-1], 0
         self._build()
         self.set_epoch(self.epoch)
@@ -80,12 +86,13 @@ class EmbeddingExplorer(Explorer):
 
     @classmethod
     def from_history(cls, history: History, images: np.ndarray | None = None, key: str = "embeddings",
-                     labels_key: str = "labels", **kwargs) -> "EmbeddingExplorer":
+                     labels_key: str = "labels", **kwargs) -> EmbeddingExplorer:
         """An explorer over ``history.snapshots`` (each holding ``key`` and ``labels_key`` arrays)."""
         if not isinstance(history, History):
             raise TypeError(f"from_history expects a History, got {type(history).__name__}")
         if not history.snapshots:
-            raise ValueError(f"history {history.name!r} has no snapshots; the trainer must call history.snapshot(epoch, ...)")
+            raise ValueError(f"history {history.name!r} has no snapshots; "
+                             "the trainer must call history.snapshot(epoch, ...)")
         for epoch, snap in history.snapshots.items():
             missing = [k for k in (key, labels_key) if k not in snap]
             if missing:
@@ -99,12 +106,13 @@ class EmbeddingExplorer(Explorer):
     def _project_all(self, method: str, seed: int) -> dict[int, np.ndarray]:
         if method == "pca":
             mean, components = pca_basis(np.concatenate([self.raw[e] for e in self.epochs]))
-            padded = {e: np.hstack([v, np.zeros((len(v), 1))]) if v.shape[1] == 1 else v for e, v in self.raw.items()}
+            padded = {e: np.hstack([v, np.zeros((len(v), 1))]) if v.shape[1] == 1 else v
+                      for e, v in self.raw.items()}
             return {e: (v - mean) @ components.T for e, v in padded.items()}
         return {e: project(self.raw[e], method, seed) for e in self.epochs}
 
     # --- state ---------------------------------------------------------------------------------
-    def set_epoch(self, epoch: int) -> "EmbeddingExplorer":
+    def set_epoch(self, epoch: int) -> EmbeddingExplorer:
         """Show the embeddings saved at ``epoch``."""
         if int(epoch) not in self.raw:
             raise ValueError(f"no snapshot at epoch {epoch}; saved epochs are {self.epochs}")
@@ -121,7 +129,7 @@ class EmbeddingExplorer(Explorer):
         d[index] = np.inf
         return np.argsort(d, kind="stable")[: max(self.k, 1)]
 
-    def select(self, index: int) -> "EmbeddingExplorer":
+    def select(self, index: int) -> EmbeddingExplorer:
         """Highlight point ``index`` and show its image and nearest neighbours."""
         n = len(self.labels)
         if positive_int("index", index, minimum=0) >= n:
@@ -161,7 +169,8 @@ class EmbeddingExplorer(Explorer):
     @property
     def text(self) -> str:
         return (f"epoch {self.epoch}: spread {self.spread[self.epoch]:.4g}, "
-                f"class separation {self.separation[self.epoch]:.3g} (point {self.selected}: {self._name(self.labels[self.selected])})")
+                f"class separation {self.separation[self.epoch]:.3g} "
+                f"(point {self.selected}: {self._name(self.labels[self.selected])})")
 
     # --- drawing -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -175,7 +184,7 @@ class EmbeddingExplorer(Explorer):
             info.axis("off")
             self._info = info.text(0, 1, "", va="top", fontsize="small", family="monospace")
             self._thumb_images = []
-            for j, tax in enumerate(self._thumbs):
+            for _, tax in enumerate(self._thumbs):
                 self._thumb_images.append(tax.imshow(self.images[0], cmap="gray_r"))
                 tax.set_xticks([])
                 tax.set_yticks([])
@@ -187,9 +196,11 @@ class EmbeddingExplorer(Explorer):
         pad = np.where(hi > lo, 0.05 * (hi - lo), 1.0)
         ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-        self._scatters = [ax.scatter([], [], s=10, color=f"C{i % 10}", label=self._name(c)) for i, c in enumerate(self.classes)]
+        self._scatters = [ax.scatter([], [], s=10, color=f"C{i % 10}", label=self._name(c))
+                          for i, c in enumerate(self.classes)]
         (self._marker,) = ax.plot([], [], "o", ms=12, mfc="none", mec="k", mew=2, label="selected")
-        (self._links,) = ax.plot([], [], "x", ms=8, color="k", label="nearest neighbours") if self.k else (None,)
+        (self._links,) = (ax.plot([], [], "x", ms=8, color="k", label="nearest neighbours")
+                          if self.k else (None,))
         name = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}.get(self.method, self.method)
         ax.set_xlabel(f"{name} 1")
         ax.set_ylabel(f"{name} 2")
@@ -212,7 +223,8 @@ class EmbeddingExplorer(Explorer):
                 im.set_data(self.images[idx])
                 im.set_clim(self.images.min(), self.images.max())
                 dist = np.sqrt(((x[idx] - x[self.selected]) ** 2).sum())
-                tax.set_title(f"{'selected' if j == 0 else f'#{j}'}\n{self._name(self.labels[idx])}" + ("" if j == 0 else f"\nd={dist:.3g}"),
+                tax.set_title(f"{'selected' if j == 0 else f'#{j}'}\n{self._name(self.labels[idx])}"
+                              + ("" if j == 0 else f"\nd={dist:.3g}"),
                               fontsize="small")
             same = int((self.labels[near] == self.labels[self.selected]).sum())
             self._info.set_text(f"point {self.selected} ({self._name(self.labels[self.selected])}):\n"
@@ -228,7 +240,8 @@ class EmbeddingExplorer(Explorer):
                                         continuous_update=False, layout=widgets.Layout(width="360px"))
         epoch.add_class("siamlab-epoch")
         epoch.observe(lambda change: self.set_epoch(change["new"]), names="value")
-        point = widgets.BoundedIntText(value=self.selected, min=0, max=len(self.labels) - 1, description="point")
+        point = widgets.BoundedIntText(value=self.selected, min=0, max=len(self.labels) - 1,
+                                       description="point")
         point.add_class("siamlab-point")
         point.observe(lambda change: self.select(int(change["new"])), names="value")
         self.epoch_slider, self.point_box = epoch, point

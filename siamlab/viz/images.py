@@ -12,5 +12,6 @@ def as_2d_images(images: np.ndarray, name: str = "images") -> np.ndarray:
     elif array.ndim == 4 and array.shape[-1] == 1:
         array = array[..., 0]
     if array.ndim != 3:
-        raise ValueError(f"{name} must be (n, h, w), (n, 1, h, w) or (n, h, w, 1), got shape {np.shape(images)}")
+        raise ValueError(f"{name} must be (n, h, w), (n, 1, h, w) or (n, h, w, 1), "
+                         f"got shape {np.shape(images)}")
     return array

@@ -8,7 +8,7 @@ same one a live frontend shows at the end. Outside IPython it draws nothing unti
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
@@ -63,7 +63,8 @@ class LiveCurves:
             for history, color in zip(self.runs, colors):
                 if key in history.keys():
                     epochs, values = history.series(key)
-                    ax.plot(epochs, values, "o-" if len(epochs) < 30 else "-", ms=3, color=color, label=history.name)
+                    ax.plot(epochs, values, "o-" if len(epochs) < 30 else "-", ms=3, color=color,
+                            label=history.name)
                 if key == "loss" and history.baseline is not None:
                     ax.axhline(history.baseline, ls="--", lw=1, color=color,
                                label=f"{history.name}: constant predictor {history.baseline:.4f}")
@@ -86,7 +87,7 @@ class LiveCurves:
         self.redraw()
         return self.figure
 
-    def __enter__(self) -> "LiveCurves":
+    def __enter__(self) -> LiveCurves:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,7 +12,8 @@ from siamlab.viz.images import as_2d_images
 def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: np.ndarray | None = None,
               threshold: float | None = None, n: int = 12, cols: int = 4, order: str = "first",
               same_if: str = "below", title: str = "") -> Figure:
-    """Show up to ``n`` pairs; ``order`` "first", "errors" (wrong ones first) or "closest" (smallest distance).
+    """Show up to ``n`` pairs; ``order`` "first", "errors" (wrong ones first) or "closest"
+    (smallest distance).
 
     Without ``distances`` (what goes INTO a net, before any model) only the labels are shown.
     """
@@ -31,7 +32,8 @@ def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: 
     if count == 0:
         raise ValueError("need at least one pair, got 0")
     if left.shape[1:] != right.shape[1:]:
-        raise ValueError(f"left and right images must have the same size, got {left.shape[1:]} and {right.shape[1:]}")
+        raise ValueError("left and right images must have the same size, "
+                         f"got {left.shape[1:]} and {right.shape[1:]}")
     predicted = predict_same(distances, threshold, same_if)
     wrong = predicted != same
     if order == "first":
@@ -43,19 +45,22 @@ def pair_grid(left: np.ndarray, right: np.ndarray, same: np.ndarray, distances: 
     else:
         raise ValueError(f"order must be 'first', 'errors' or 'closest', got {order!r}")
     titles = {k: (f"{'same' if same[k] else 'different'} | d={distances[k]:.3g}\n"
-                  f"predicted {'same' if predicted[k] else 'diff'}", "C3" if wrong[k] else "C2") for k in chosen[:n]}
+                  f"predicted {'same' if predicted[k] else 'diff'}", "C3" if wrong[k] else "C2")
+              for k in chosen[:n]}
     fig = _draw_pairs(left, right, titles, cols, row_height=2.0)
     fig.suptitle(f"{title + ': ' if title else ''}pairs at threshold {threshold:.3g} "
                  f"(green = right, red = wrong; {int(wrong.sum())} of {count} wrong)")
     return fig
 
 
-def _labelled_pairs(left: np.ndarray, right: np.ndarray, same: np.ndarray, n: int, cols: int, title: str) -> Figure:
+def _labelled_pairs(left: np.ndarray, right: np.ndarray, same: np.ndarray, n: int, cols: int,
+                    title: str) -> Figure:
     """The pairs with their labels only (no model yet)."""
     if len(right) != len(left) or len(same) != len(left) or len(left) == 0:
         raise ValueError(f"expected as many right images and labels as left images ({len(left)}), "
                          f"got {len(right)} and {len(same)}")
-    titles = {k: (f"label {int(same[k])}: {'same' if same[k] else 'different'}", "k") for k in range(min(n, len(left)))}
+    titles = {k: (f"label {int(same[k])}: {'same' if same[k] else 'different'}", "k")
+              for k in range(min(n, len(left)))}
     fig = _draw_pairs(left, right, titles, cols, row_height=1.8)
     fig.suptitle(title or "pairs and their labels (1 = same, 0 = different)")
     return fig

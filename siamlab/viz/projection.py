@@ -46,7 +46,8 @@ def pca_basis(embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, components * signs[:, None]
 
 
-def project(embeddings: np.ndarray, method: str = "pca", seed: int = 0, tsne_iterations: int = 500) -> np.ndarray:
+def project(embeddings: np.ndarray, method: str = "pca", seed: int = 0,
+            tsne_iterations: int = 500) -> np.ndarray:
     """(n, 2) coordinates of ``embeddings`` (n, d): PCA keeps scale (collapse stays visible).
 
     t-SNE runs ``tsne_iterations`` (scikit-learn's default is 1000): half the time, and the
@@ -85,12 +86,14 @@ def class_separation(embeddings: np.ndarray, labels: np.ndarray) -> float:
     array = check_embeddings(embeddings)
     labels = np.asarray(labels).reshape(-1)
     if len(labels) != len(array):
-        raise ValueError(f"labels must have one entry per embedding: expected {len(array)}, got {len(labels)}")
+        raise ValueError(f"labels must have one entry per embedding: expected {len(array)}, "
+                         f"got {len(labels)}")
     classes = np.unique(labels)
     if len(classes) < 2:
         raise ValueError(f"class_separation needs at least 2 classes, got {len(classes)}")
     centroids = np.stack([array[labels == c].mean(axis=0) for c in classes])
-    within = np.mean([np.sqrt(((array[labels == c] - centroids[i]) ** 2).sum(axis=1).mean()) for i, c in enumerate(classes)])
+    within = np.mean([np.sqrt(((array[labels == c] - centroids[i]) ** 2).sum(axis=1).mean())
+                      for i, c in enumerate(classes)])
     gaps = np.sqrt(((centroids[:, None] - centroids[None]) ** 2).sum(axis=-1))
     between = gaps[np.triu_indices(len(classes), 1)].mean()
     return float(between / within) if within > 0 else float("inf") if between > 0 else 0.0

@@ -28,7 +28,8 @@ RUN_TIMEOUT_S = 420
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and Path(CHROMEDRIVER).is_file()),
-    reason="headless browser test needs Chromium + chromedriver (apt-get install chromium chromium-driver); not installed here",
+    reason=("headless browser test needs Chromium + chromedriver "
+            "(apt-get install chromium chromium-driver); not installed here"),
 )
 
 
@@ -42,7 +43,8 @@ def write_lab_settings(folder: Path) -> None:
     """User settings: render every cell (no virtual scrolling), no news or update checks."""
     settings = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"checkForUpdates": False, "fetchNews": "false"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"checkForUpdates": False,
+                                                                            "fetchNews": "false"},
     }
     for name, value in settings.items():
         path = folder / name
@@ -58,12 +60,14 @@ def lab(tmp_path, real_mnist):
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)  # the browser run must not touch the committed notebook
     write_lab_settings(tmp_path / "settings")
     port = free_port()
-    env = dict(os.environ, SIAMLAB_DATA_DIR=str(real_mnist.parent), JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+    env = dict(os.environ, SIAMLAB_DATA_DIR=str(real_mnist.parent),
+               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), PYTHONPATH=str(REPO))
     log = open(tmp_path / "lab.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--ServerApp.port_retries=0", "--ServerApp.allow_root=True", "--IdentityProvider.token=", "--ServerApp.password=",
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
+         "--IdentityProvider.token=", "--ServerApp.password=",
          f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -95,7 +99,8 @@ def browser(tmp_path):
     options = webdriver.ChromeOptions()
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1500,1300", f"--user-data-dir={tmp_path / 'chrome'}"):
+                 "--disable-dev-shm-usage", "--window-size=1500,1300",
+                 f"--user-data-dir={tmp_path / 'chrome'}"):
         options.add_argument(flag)
     options.binary_location = CHROMIUM
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -108,11 +113,13 @@ def browser(tmp_path):
 
 NOTEBOOK_STATE = """
 const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-if (!nb || !nb.sessionContext || !nb.content || !nb.sessionContext.session || !nb.sessionContext.session.kernel) return null;
+if (!nb || !nb.sessionContext || !nb.content || !nb.sessionContext.session
+    || !nb.sessionContext.session.kernel) return null;
 const cells = nb.content.widgets.filter(c => c.model.type === 'code');
 const errors = cells.flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error')
                                    .map(o => o.ename + ': ' + o.evalue));
-return {kernel: nb.sessionContext.session.kernel.status, done: cells.filter(c => c.model.executionCount).length,
+return {kernel: nb.sessionContext.session.kernel.status,
+        done: cells.filter(c => c.model.executionCount).length,
         cells: cells.length, errors: errors};
 """
 
@@ -133,7 +140,8 @@ def drag(driver, handle, dx: int) -> None:
     from selenium.webdriver import ActionChains
 
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", handle)
-    ActionChains(driver).click_and_hold(handle).pause(0.2).move_by_offset(dx, 0).pause(0.2).release().perform()
+    (ActionChains(driver).click_and_hold(handle).pause(0.2).move_by_offset(dx, 0).pause(0.2)
+     .release().perform())
 
 
 def test_notebook05_widgets_render_and_respond(lab, browser):
@@ -142,7 +150,8 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     browser.get(f"{lab}/lab/tree/{NOTEBOOK.name}")
-    wait_for(browser, lambda: (s := browser.execute_script(NOTEBOOK_STATE)) and s["kernel"] == "idle", 120, "kernel ready")
+    wait_for(browser, lambda: (s := browser.execute_script(NOTEBOOK_STATE)) and s["kernel"] == "idle",
+             120, "kernel ready")
     browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
 
     def finished():
@@ -156,7 +165,8 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
 
     # Threshold explorer: the first distance explorer after the side-by-side pair is the TF one;
     # any of them must respond, so take the last (section 3, the threshold explorer proper).
-    boxes = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".siamlab-distanceexplorer"), 30, "distance explorers")
+    boxes = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".siamlab-distanceexplorer"),
+                     30, "distance explorers")
     assert len(boxes) >= 3, f"expected 3 distance explorers (seed 2, fixed torch, fixed TF), got {len(boxes)}"
     box = boxes[-1]
     text = box.find_element(By.CSS_SELECTOR, ".siamlab-text")
@@ -179,7 +189,8 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
     before_text, before_src = text.text, image.get_attribute("src")
     box.screenshot(str(ARTIFACTS / "embedding-explorer-before.png"))
     drag(browser, box.find_element(By.CSS_SELECTOR, ".siamlab-epoch .noUi-handle"), -400)
-    wait_for(browser, lambda: text.text.startswith("epoch 0") and image.get_attribute("src") != before_src, 30,
+    wait_for(browser,
+             lambda: text.text.startswith("epoch 0") and image.get_attribute("src") != before_src, 30,
              "epoch slider to show epoch 0")
     box.screenshot(str(ARTIFACTS / "embedding-explorer-side-by-side.png"))
     row = browser.find_elements(By.CSS_SELECTOR, ".widget-hbox:has(> .siamlab-embeddingexplorer)")
@@ -194,7 +205,8 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
     point_box = emb[2].find_element(By.CSS_SELECTOR, ".siamlab-point input")
     before_text, width, height = text.text, image.size["width"], image.size["height"]
     for fx, fy in ((0.20, 0.50), (0.35, 0.30), (0.10, 0.70)):  # spots inside the scatter (left part)
-        ActionChains(browser).move_to_element_with_offset(image, int((fx - 0.5) * width), int((fy - 0.5) * height)).click().perform()
+        ActionChains(browser).move_to_element_with_offset(
+            image, int((fx - 0.5) * width), int((fy - 0.5) * height)).click().perform()
         try:
             wait_for(browser, lambda: text.text != before_text, 15, "a click to select a point")
             break
@@ -207,7 +219,8 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
 
     if os.environ.get("SIAMLAB_UPDATE_DOCS_IMG") == "1":
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        for name in ("distance-explorer.png", "embedding-explorer.png", "embedding-explorers-seed1-vs-fixed.png"):
+        for name in ("distance-explorer.png", "embedding-explorer.png",
+                     "embedding-explorers-seed1-vs-fixed.png"):
             if (ARTIFACTS / name).is_file():
                 shutil.copy(ARTIFACTS / name, DOCS_IMG / name)
     print(f"browser test took {time.monotonic() - started:.0f} s")
