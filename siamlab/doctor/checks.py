@@ -1,0 +1,325 @@
+"""Measurements -> findings, numpy only. Each threshold below says what it was chosen from: numbers
+measured by ``diagnose`` on the tracks' setups (``python -m siamlab doctor NAME``) and on the healthy
+and planted-bug models of ``tests/doctor_zoo.py`` (measured values in the comments)."""
+
+from __future__ import annotations
+
+from siamlab.doctor.report import Finding
+
+THRESHOLDS = {
+    # share of pairs whose two images are equal; torch-asker 1.0, every healthy setup 0.0;
+    # 0.1 is check_pairs' default (a few equal pairs can happen when sampling same-class pairs)
+    "identical_error": 0.5,
+    "identical_warning": 0.1,
+    # std / max(|mean|, std) of the per-pair output; torch-asker 0.0 (exactly), healthy >= 0.08
+    "constant_output": 1e-4,
+    # SimSiam's indicator (std of L2-normalised embeddings x sqrt(d)): at init a plain torch MLP 0.31,
+    # the tf tracks' encoder 0.56-0.59, but a plain CNN with global average pooling only 0.013 (ReLU
+    # features share one direction before training); planted collapse (x1e-3 + 10 offset) 4e-6, constant 0
+    "collapse": 1e-3,
+    # relative change of the loss when labels are flipped or rolled (synthetic outputs): asker losses
+    # exactly 0, healthy >= 0.3
+    "label_effect": 1e-5,
+    # |loss - mean (or sum) of single-pair losses| / loss: tf-asker 0.78, planted broadcast 0.3-0.8,
+    # healthy <= 1e-6 (float32 round-off)
+    "pair_mixing": 1e-3,
+    # ||dw|| / ||w|| of one step with the user's optimizer: healthy 0.004-0.3 (Adam 1e-3..3e-3, SGD 0.01-0.1);
+    # torch-asker (SGD 1e-6) 1.2e-6; planted SGD 1e-7 ~1e-7, Adam 1.0 >= 3
+    "update_too_small": 1e-5,
+    "update_too_large": 1.0,
+    # share of parameters whose gradient is exactly zero: torch-asker 0.999998; a Siamese encoder's
+    # last bias always cancels in e1 - e2 (0.0002-0.003 of the parameters: a note, not a warning)
+    "dead_error": 0.5,
+    "dead_warning": 0.05,
+    # loss after OVERFIT_STEPS Adam 3e-3 steps on one batch / the best constant loss: healthy <= 0.08
+    # (torch-fixed 0.020 / 0.25, plain CNN 0.005 / 0.25), tf-asker 0.96, broadcast loss 0.94, torch-asker 1.98
+    "overfit": 0.5,
+    # loss at the start / the best constant loss: healthy 0.9-2.0; planted x100 output scale >= 100
+    "init_ratio": 10.0,
+    # the user's metric on outputs the loss calls right: healthy 1.0, tf-asker's accuracy 0.0
+    "inverted_metric": 0.25,
+    # largest |input|: images in [0, 1] give 1.0, standardised ones a few units, raw pixels 255
+    "input_scale": 20.0,
+    # batches holding one label only, when the data has both: healthy 0 of 4
+    "single_label_batches": 1,
+    # last epochs of a history within this relative distance of the baseline, and flat
+    "plateau": 0.03,
+}
+
+
+def _f(code: str, severity: str, evidence: dict, explanation: str, fix: str) -> Finding:
+    return Finding(code, severity, {k: v for k, v in evidence.items() if v is not None}, explanation, fix)
+
+
+def data_findings(m: dict) -> list[Finding]:
+    """What the batches alone show."""
+    t, out = THRESHOLDS, []
+    share = m["identical_share"]
+    if share > t["identical_warning"]:
+        out.append(
+            _f(
+                "IDENTICAL_INPUTS",
+                "error" if share >= t["identical_error"] else "warning",
+                {"identical_share": share, "n_pairs": m["n_pairs"]},
+                f"{share:.0%} of the pairs show the same image on both sides, so the two branches see "
+                "identical tensors: their difference is zero, the output cannot depend on the pair and "
+                "nothing before the comparison gets a gradient.",
+                "Check how pairs are built (an index that should be pair[j] reads pair[0]); look at a "
+                "batch before training on it (siamlab's check_pairs does).",
+            )
+        )
+    if m["input_max_abs"] > t["input_scale"]:
+        out.append(
+            _f(
+                "UNNORMALIZED_INPUT",
+                "warning",
+                {"input_max_abs": m["input_max_abs"]},
+                f"Inputs reach {m['input_max_abs']:.4g}, far outside a unit scale: activations and "
+                "gradients start huge and a learning rate that suits [0, 1] inputs is far too large.",
+                "Scale images to [0, 1] (divide by 255) or standardise them.",
+            )
+        )
+    if m["single_label_batches"] >= t["single_label_batches"]:
+        out.append(
+            _f(
+                "UNSHUFFLED_PAIRS",
+                "warning",
+                {
+                    "single_label_batches": m["single_label_batches"],
+                    "n_batches": m["n_batches"],
+                    "longest_label_run": m["longest_label_run"],
+                },
+                "Some batches hold only same pairs or only different pairs: the model is pushed one way "
+                "for several steps, then the other, and the loss oscillates instead of falling.",
+                "Shuffle the pairs (DataLoader(shuffle=True), dataset.shuffle) or sample balanced batches.",
+            )
+        )
+    return out
+
+
+def loss_findings(m: dict, kind: str) -> list[Finding]:
+    """What the loss function does on synthetic outputs, and the activation it meets."""
+    t, out = THRESHOLDS, []
+    if m["label_effect"] < t["label_effect"]:
+        out.append(
+            _f(
+                "LOSS_IGNORES_LABELS",
+                "error",
+                {"label_effect": m["label_effect"]},
+                "Flipping or shuffling the labels leaves the loss unchanged: it cannot tell same pairs "
+                "from different ones, so training can only reach the best constant output.",
+                "Make each pair's term use that pair's label (y_i with d_i), e.g. "
+                "mean(y * d**2 + (1 - y) * relu(margin - d)**2) on (B,) tensors.",
+            )
+        )
+    if m["pair_mixing"] > t["pair_mixing"]:
+        out.append(
+            _f(
+                "LOSS_SHAPE_BROADCAST",
+                "error",
+                {"pair_mixing": m["pair_mixing"]},
+                "The loss of a batch is neither the mean nor the sum of its pairs' losses: terms of "
+                "different pairs are mixed, typically a (B,) label broadcast against (B, 1) or inside a "
+                "map_fn lambda into a (B, B) loss.",
+                "Give the label and the distance the same shape (B,) and check the per-pair loss has B "
+                "elements before taking the mean.",
+            )
+        )
+    accepts, act = m.get("loss_accepts"), (m.get("final_activation") or "").lower()
+    if kind == "pair" and accepts == "probability" and act not in ("sigmoid", "softmax"):
+        out.append(
+            _f(
+                "OUTPUT_ACTIVATION_MISMATCH",
+                "error",
+                {
+                    "loss_expects": "probabilities",
+                    "last_layer": m.get("final_activation"),
+                    "output_min": m["output_min"],
+                    "output_max": m["output_max"],
+                },
+                f"The loss expects probabilities (like BCELoss) but the model ends in "
+                f"{m.get('final_activation')}: a ReLU output is 0 for half its inputs and unbounded "
+                "above, so the loss and its gradient break or vanish.",
+                "Output one raw logit and use a with-logits loss (BCEWithLogitsLoss, "
+                "BinaryCrossentropy(from_logits=True)), or end with a sigmoid.",
+            )
+        )
+    if kind == "pair" and accepts == "logit" and act == "sigmoid":
+        out.append(
+            _f(
+                "OUTPUT_ACTIVATION_MISMATCH",
+                "error",
+                {"loss_expects": "logits", "last_layer": m.get("final_activation")},
+                "The loss applies a sigmoid itself (with-logits) but the model already ends in a "
+                "sigmoid: outputs are squashed twice, the loss cannot go below ~0.31 for same pairs "
+                "and gradients shrink.",
+                "Remove the final sigmoid, or use the plain (probability) loss.",
+            )
+        )
+    if m.get("nonfinite_gradients_at_distance_0", 0) > 0:
+        out.append(
+            _f(
+                "NAN_RISK_SQRT_AT_ZERO",
+                "error",
+                {"nonfinite_gradient_values": m["nonfinite_gradients_at_distance_0"]},
+                "A pair of two equal images (distance 0) gives NaN or infinite gradients: sqrt of a "
+                "squared distance has an infinite derivative at 0, and one such pair poisons every weight.",
+                "Add a small epsilon inside the sqrt (sqrt(sum(d**2) + 1e-9)) or use the squared distance.",
+            )
+        )
+    metric = m.get("metric_on_preferred_outputs")
+    if metric is not None and metric < t["inverted_metric"]:
+        out.append(
+            _f(
+                "INVERTED_METRIC",
+                "error",
+                {"metric_on_right_answers": metric},
+                f"Given outputs that answer every pair right, your metric reports {metric:.2f}: it is "
+                "inverted (e.g. it calls a pair 'same' when the distance is LARGE), so a model that learns "
+                "looks like it gets worse.",
+                "Predict 'same' when the distance is below the threshold (d < margin / 2), or when the "
+                "logit is above 0; choose the threshold on held-out pairs (ROC).",
+            )
+        )
+    if m["regularization_declared"] > 0 and not m["regularization_in_loss"]:
+        out.append(
+            _f(
+                "REGULARIZATION_IGNORED",
+                "warning",
+                {"declared_penalty": m["regularization_declared"]},
+                "The model declares weight penalties (kernel_regularizer / model.losses) but the loss you "
+                "train on never adds them: the regularisation you asked for does nothing.",
+                "Add sum(model.losses) to the loss in a custom step, or drop the regularizers.",
+            )
+        )
+    return out
+
+
+def training_findings(m: dict) -> list[Finding]:
+    """Learning rate, gradients and whether one batch can be fitted."""
+    t, out = THRESHOLDS, []
+    ratio = m.get("relative_update")
+    if ratio is not None and 0 < ratio < t["update_too_small"]:  # 0: no gradient at all, see DEAD_GRADIENTS
+        out.append(
+            _f(
+                "LEARNING_RATE_TOO_SMALL",
+                "warning",
+                {"relative_update": ratio, "learning_rate": m.get("learning_rate")},
+                f"One step changes the weights by {ratio:.2g} of their size (healthy setups: 0.004-0.3): "
+                "training would need millions of steps to move.",
+                "Raise the learning rate (a range test finds it: siamlab's lr_range_test), e.g. Adam 1e-3.",
+            )
+        )
+    if ratio is not None and ratio > t["update_too_large"]:
+        out.append(
+            _f(
+                "LEARNING_RATE_TOO_LARGE",
+                "warning",
+                {"relative_update": ratio, "learning_rate": m.get("learning_rate")},
+                f"One step changes the weights by {ratio:.2g} times their size: training jumps around "
+                "or diverges.",
+                "Lower the learning rate by 10-100x (a range test finds it).",
+            )
+        )
+    dead = m.get("dead_share", 0.0)
+    if dead > 0:
+        severity = "error" if dead >= t["dead_error"] else "warning" if dead >= t["dead_warning"] else "note"
+        out.append(
+            _f(
+                "DEAD_GRADIENTS",
+                severity,
+                {
+                    "dead_share": dead,
+                    "dead_tensors": ", ".join(m["dead_tensors"][:6])
+                    + (" ..." if len(m["dead_tensors"]) > 6 else ""),
+                },
+                f"{dead:.2%} of the parameters get exactly zero gradient on a batch."
+                + (
+                    " A Siamese encoder's last bias always does (it cancels in e1 - e2): harmless."
+                    if severity == "note"
+                    else " They cannot learn."
+                ),
+                "Find where the gradient stops: identical branch inputs, a ReLU that is always off, "
+                "a detach(), or an output the loss does not use.",
+            )
+        )
+    end, start, base = m.get("overfit_end"), m.get("overfit_start"), m["baseline"]
+    if end is not None and base > 1e-6 and not end <= t["overfit"] * base:  # NaN counts as not fitted
+        out.append(
+            _f(
+                "CANNOT_OVERFIT_ONE_BATCH",
+                "error",
+                {"loss_before": start, "loss_after": end, "best_constant_loss": base},
+                f"After {m.get('overfit_steps')} Adam steps on one batch the loss is {end:.4g}, not "
+                f"well below the best constant output's {base:.4g}: the model and loss together cannot "
+                "even memorise a few pairs.",
+                "Fix the causes listed above first; a healthy setup drives one batch's loss far down.",
+            )
+        )
+    return out
+
+
+def output_findings(m: dict, kind: str) -> list[Finding]:
+    """Symptoms in the outputs and the loss: constant outputs, collapse, loss at init and plateaus."""
+    t, out = THRESHOLDS, []
+    if m["output_relative_std"] < t["constant_output"]:
+        out.append(
+            _f(
+                "CONSTANT_OUTPUT",
+                "error",
+                {"output_std": m["output_std"], "output_mean": m["output_mean"], "n_pairs": m["n_pairs"]},
+                "Every pair gets the same output: the model does not look at its inputs (or sees the same "
+                "ones twice), so no threshold separates same from different pairs.",
+                "See the causes above; check the inputs of both branches and for dead units.",
+            )
+        )
+    collapse = m.get("collapse_ratio")
+    if collapse is not None and collapse < t["collapse"]:
+        out.append(
+            _f(
+                "EMBEDDING_COLLAPSE",
+                "warning",
+                {"collapse_ratio": collapse, "embedding_dim": m.get("embedding_dim")},
+                "The L2-normalised embeddings of different images point the same way (std x sqrt(d) "
+                f"= {collapse:.2g}; about 1 when spread out): the encoder maps everything to one direction.",
+                "Check for a large constant offset or bias in the last layer, dead ReLUs, or a loss "
+                "that rewards shrinking all distances.",
+            )
+        )
+    ratio = m["loss_at_start"] / m["baseline"] if m["baseline"] > 1e-6 else 1.0  # a loss that can reach 0
+    if not ratio <= t["init_ratio"]:  # NaN too
+        out.append(
+            _f(
+                "LOSS_AT_INIT_UNEXPECTED",
+                "warning",
+                {"loss_at_start": m["loss_at_start"], "best_constant_loss": m["baseline"], "ratio": ratio},
+                f"The loss at the start is {ratio:.3g} times the best constant output's: outputs start "
+                "far too large (or the loss is not the one you think), so the first steps only shrink them.",
+                "Check the output scale at init (input scaling, initialisation, a missing normalisation) "
+                "and that the loss is the intended one.",
+            )
+        )
+    history = m.get("history") or []
+    base = m.get("history_baseline") or m["baseline"]
+    if len(history) >= 3:
+        tail = history[-3:]
+        near = max(abs(v - base) for v in tail) / max(abs(base), 1e-12)
+        flat = (max(tail) - min(tail)) / max(abs(base), 1e-12)
+        if near < t["plateau"] and flat < t["plateau"]:
+            out.append(
+                _f(
+                    "LOSS_AT_CONSTANT_BASELINE",
+                    "error",
+                    {"last_losses": ", ".join(f"{v:.4g}" for v in tail), "best_constant_loss": base},
+                    "The training loss sits at the loss of the best constant output (p(1-p) for the "
+                    "margin-1 contrastive loss, ln 2 for balanced BCE): the model has learned nothing about "
+                    "the pairs.",
+                    "Look at the causes above (labels, identical inputs, learning rate).",
+                )
+            )
+    return out
+
+
+def findings_from(m: dict, kind: str) -> list[Finding]:
+    """Every finding the measurements support (the Report orders them)."""
+    return data_findings(m) + loss_findings(m, kind) + training_findings(m) + output_findings(m, kind)
