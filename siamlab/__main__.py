@@ -1,4 +1,4 @@
-"""Command line: ``python -m siamlab info`` and ``python -m siamlab reproduce NAME``."""
+"""Command line: ``python -m siamlab info``, ``reproduce NAME`` and ``doctor NAME``."""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("info", help="versions, devices, data sources and mode")
     reproduce = commands.add_parser("reproduce", help="run an asker's (broken) or the fixed setup; last line is JSON")
     reproduce.add_argument("name", choices=sorted(REPRODUCTIONS))
+    doctor = commands.add_parser("doctor", help="diagnose an asker's or the fixed setup; exit 1 on an error")
+    doctor.add_argument("name", choices=sorted(REPRODUCTIONS))
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     args = parser.parse_args(argv)
+    if args.command == "doctor":
+        from siamlab.doctor.cli import run_doctor
+
+        return run_doctor(args.name, args.json)
     if args.command == "info":
         from siamlab.info import report
 
