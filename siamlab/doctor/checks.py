@@ -1,48 +1,56 @@
-"""Measurements -> findings, numpy only. Each threshold below says what it was chosen from: numbers
-measured by ``diagnose`` on the tracks' setups (``python -m siamlab doctor NAME``) and on the healthy
-and planted-bug models of ``tests/doctor_zoo.py`` (measured values in the comments)."""
+"""Measurements -> findings, numpy only. Each threshold says what it was chosen from: numbers measured by
+``diagnose`` on the tracks' setups and on the healthy and planted-bug models of ``tests/doctor_zoo.py``."""
 
 from __future__ import annotations
 
 from siamlab.doctor.report import Finding
 
 THRESHOLDS = {
-    # share of pairs whose two images are equal; torch-asker 1.0, every healthy setup 0.0;
+    # Measured with benchmarks/doctor_speed.py --zoo: the four tracks at init, and per framework five
+    # healthy zoo setups (MLP, CNN, MLP with SGD, pair model with logits, pair model with sigmoid) and
+    # seventeen planted bugs. "healthy" below = all of those healthy ones plus tf-fixed and torch-fixed.
+    #
+    # share of pairs whose two images are equal: torch-asker and the planted bug 1.0, healthy 0.0;
     # 0.1 is check_pairs' default (a few equal pairs can happen when sampling same-class pairs)
     "identical_error": 0.5,
     "identical_warning": 0.1,
-    # std / max(|mean|, std) of the per-pair output; torch-asker 0.0 (exactly), healthy >= 0.08
+    # std / max(|mean|, std) of the per-pair output: torch-asker, identical, constant and dead-ReLU
+    # models exactly 0.0; healthy 0.0108 (torch pair model with sigmoid) to 0.75
     "constant_output": 1e-4,
-    # SimSiam's indicator (std of L2-normalised embeddings x sqrt(d)): at init a plain torch MLP 0.31,
-    # the tf tracks' encoder 0.56-0.59, but a plain CNN with global average pooling only 0.013 (ReLU
-    # features share one direction before training); planted collapse (x1e-3 + 10 offset) 4e-6, constant 0
+    # SimSiam's indicator (std of L2-normalised embeddings x sqrt(d)): healthy at init 0.0134 (torch
+    # CNN with global average pooling: its ReLU features share one direction before training), 0.047
+    # (Keras CNN), 0.31-0.64 (MLPs, the tf tracks); planted collapse (x1e-3 + 10 offset) 3.8e-6
+    # (torch) and 1.9e-5 (tf), constant embeddings 0
     "collapse": 1e-3,
-    # relative change of the loss when labels are flipped or rolled (synthetic outputs): asker losses
-    # exactly 0, healthy >= 0.3
+    # relative change of the loss when synthetic labels are flipped or rolled: tf-asker and the planted
+    # label-free losses exactly 0, healthy 0.87-7.2
     "label_effect": 1e-5,
-    # |loss - mean (or sum) of single-pair losses| / loss: tf-asker 0.78, planted broadcast 0.3-0.8,
-    # healthy <= 1e-6 (float32 round-off)
+    # |loss - mean (or sum) of single-pair losses| / loss on synthetic outputs: tf-asker and the planted
+    # broadcast 0.78, healthy <= 6.7e-8 (float32 round-off)
     "pair_mixing": 1e-3,
-    # ||dw|| / ||w|| of one step with the user's optimizer: healthy 0.004-0.3 (Adam 1e-3..3e-3, SGD 0.01-0.1);
-    # torch-asker (SGD 1e-6) 1.2e-6; planted SGD 1e-7 ~1e-7, Adam 1.0 >= 3
+    # ||dw|| / ||w|| of one step with the user's optimizer: healthy 0.0067-0.055 (Adam 1e-3 / 3e-3,
+    # SGD 0.05); torch-asker (SGD 1e-6) 1.2e-6, planted SGD 1e-7 1.6e-8-3.4e-8; planted Adam 1.0 11-25
     "update_too_small": 1e-5,
     "update_too_large": 1.0,
-    # share of parameters whose gradient is exactly zero: torch-asker 0.999998; a Siamese encoder's
-    # last bias always cancels in e1 - e2 (0.0002-0.003 of the parameters: a note, not a warning)
+    # share of parameters whose gradient is exactly zero: torch-asker 0.999999, planted 1.0; healthy
+    # 0.00016-0.0105, all of it a Siamese encoder's last bias, which cancels in e1 - e2 (a note)
     "dead_error": 0.5,
     "dead_warning": 0.05,
-    # loss after OVERFIT_STEPS Adam 3e-3 steps on one batch / the best constant loss: healthy <= 0.08
-    # (torch-fixed 0.020 / 0.25, plain CNN 0.005 / 0.25), tf-asker 0.96, broadcast loss 0.94, torch-asker 1.98
+    # loss after OVERFIT_STEPS Adam 3e-3 steps on one batch / the best constant loss: healthy 0.001-0.123
+    # (torch-fixed 0.055, tf-fixed 0.034); broken 0.795 (sigmoid twice, Keras), 0.94 (broadcast),
+    # 0.97 (tf-asker), 1.58 (torch-asker), 2.5 (identical inputs)
     "overfit": 0.5,
-    # loss at the start / the best constant loss: healthy 0.9-2.0; planted x100 output scale >= 100
+    # loss at the start / the best constant loss: healthy 0.96-2.1 (torch-asker 2.5); planted x100
+    # output scale 636 (torch) and 21,000 (tf), 0-255 inputs 4,100 and 138,000, ReLU before BCELoss 64
     "init_ratio": 10.0,
-    # the user's metric on outputs the loss calls right: healthy 1.0, tf-asker's accuracy 0.0
+    # the user's metric on outputs that answer every pair right: healthy 1.0, tf-asker's accuracy and
+    # the planted inverted metric 0.0
     "inverted_metric": 0.25,
     # largest |input|: images in [0, 1] give 1.0, standardised ones a few units, raw pixels 255
     "input_scale": 20.0,
-    # batches holding one label only, when the data has both: healthy 0 of 4
+    # batches holding one label only, when the data has both: healthy 0 of 2-4, planted sorted 2 of 2
     "single_label_batches": 1,
-    # last epochs of a history within this relative distance of the baseline, and flat
+    # the last three epochs of a history within this relative distance of the baseline, and as flat
     "plateau": 0.03,
 }
 
@@ -205,7 +213,7 @@ def training_findings(m: dict) -> list[Finding]:
                 "LEARNING_RATE_TOO_SMALL",
                 "warning",
                 {"relative_update": ratio, "learning_rate": m.get("learning_rate")},
-                f"One step changes the weights by {ratio:.2g} of their size (healthy setups: 0.004-0.3): "
+                f"One step changes the weights by {ratio:.2g} of their size (healthy setups: 0.007-0.055): "
                 "training would need millions of steps to move.",
                 "Raise the learning rate (a range test finds it: siamlab's lr_range_test), e.g. Adam 1e-3.",
             )
