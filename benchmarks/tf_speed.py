@@ -1,4 +1,4 @@
-"""Pairs per second of seed 1's training step (eager, tf.map_fn) vs the fixed step
+"""Pairs per second of the TensorFlow asker's training step (eager, tf.map_fn) vs the fixed step
 (vectorised loss, tf.function), on the same batches. Prints numbers; asserts nothing.
 
     .venv/bin/python benchmarks/tf_speed.py [batch_size ...]
@@ -13,9 +13,11 @@ import numpy as np
 import siamlab
 
 siamlab.seed_everything(0)
+import tensorflow as tf  # noqa: E402
+
 import siamlab.tf  # noqa: E402,F401  (applies the seed)
-from siamlab.tf import reproduce, seed  # noqa: E402
-from siamlab.tf.models import Encoder  # noqa: E402
+from siamlab.tf import Encoder, asker, make_step  # noqa: E402
+from siamlab.tf.every_pair import asker_data, asker_step, on_stacked_pairs  # noqa: E402
 
 
 def pairs_per_second(step, x: np.ndarray, y: np.ndarray, batch_size: int, seconds: float = 3.0) -> float:
@@ -30,17 +32,19 @@ def pairs_per_second(step, x: np.ndarray, y: np.ndarray, batch_size: int, second
 
 
 def main(batch_sizes: list[int]) -> None:
-    x, y, source = reproduce.seed_data(40)
+    x, y, source = asker_data(40)
     print(f"data: {source}; {len(y)} pairs")
     for bs in batch_sizes:
         steps = {
-            "seed eager": reproduce.seed_step(seed.Encoder(), compiled=False),
-            "seed tf.function": reproduce.seed_step(seed.Encoder(), compiled=True),
-            "fixed tf.function": reproduce.fixed_loss_step(Encoder(), regularization=True),
+            "asker eager": asker_step(asker.Encoder(), compiled=False),
+            "asker tf.function": asker_step(asker.Encoder(), compiled=True),
+            "fixed tf.function": on_stacked_pairs(make_step(Encoder(l2=0.01),
+                                                  tf.keras.optimizers.Adam(1e-3))),
         }
         rates = {name: pairs_per_second(step, x, y, bs) for name, step in steps.items()}
         line = "  ".join(f"{name}: {rate:8,.0f} pairs/s" for name, rate in rates.items())
-        print(f"batch {bs:4d}  {line}  fixed/seed-eager: {rates['fixed tf.function'] / rates['seed eager']:.1f}x")
+        speedup = rates["fixed tf.function"] / rates["asker eager"]
+        print(f"batch {bs:4d}  {line}  fixed/asker-eager: {speedup:.1f}x")
 
 
 if __name__ == "__main__":

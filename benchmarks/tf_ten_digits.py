@@ -26,7 +26,8 @@ from siamlab.tf.train import pair_distances, train  # noqa: E402
 FULL_MODE = "2 conv blocks + random shifts (full mode)"
 # Each recipe changes one thing against the one before it (the third against the first).
 RECIPES = {
-    "seed architecture (1 conv block), L2 1e-4, batch 64": dict(conv_blocks=1, augment_shift=0.0, batch_size=64),
+    "seed architecture (1 conv block), L2 1e-4, batch 64":
+        dict(conv_blocks=1, augment_shift=0.0, batch_size=64),
     "+ random shifts (up to 10%)": dict(conv_blocks=1, augment_shift=0.1, batch_size=64),
     "2 conv blocks, no shifts": dict(conv_blocks=2, augment_shift=0.0, batch_size=64),
     FULL_MODE: dict(conv_blocks=2, augment_shift=0.1, batch_size=64),
@@ -38,7 +39,8 @@ def main(epochs: int = 30, steps: int = 200, seeds: list[int] | None = None) -> 
     digits = list(range(10))
     tr, te = load_mnist("train", digits=digits), load_mnist("test", digits=digits)
     pairs = BalancedPairs(te.labels, seed=2).sample(4000)
-    print(f"data: {tr.source}; {len(tr.labels)} training images, {len(te.labels)} test images; {epochs} epochs x {steps} steps")
+    print(f"data: {tr.source}; {len(tr.labels)} training images, {len(te.labels)} test images; "
+          f"{epochs} epochs x {steps} steps")
     print(f"{'recipe':<56} {'held-out':>8} {'threshold':>9} {'train s':>8}")
     runs = [(f"{FULL_MODE}, seed {seed}", RECIPES[FULL_MODE], seed) for seed in seeds] if seeds else \
         [(name, recipe, 0) for name, recipe in RECIPES.items()]
@@ -46,10 +48,11 @@ def main(epochs: int = 30, steps: int = 200, seeds: list[int] | None = None) -> 
         siamlab.seed_everything(seed)
         model = Encoder(l2=1e-4, conv_blocks=recipe["conv_blocks"])
         start = time.perf_counter()
-        train(model, tr.images, tr.labels, epochs=epochs, steps_per_epoch=steps, batch_size=recipe["batch_size"],
-              augment_shift=recipe["augment_shift"], seed=seed)
+        train(model, tr.images, BalancedPairs(tr.labels, seed=seed), epochs=epochs, steps_per_epoch=steps,
+              batch_size=recipe["batch_size"], augment_shift=recipe["augment_shift"], seed=seed)
         seconds = time.perf_counter() - start
-        accuracy, threshold = metrics.held_out_accuracy(pair_distances(model, te.images, pairs), pairs.same, 2000)
+        distances = pair_distances(model, te.images, pairs)
+        accuracy, threshold = metrics.held_out_accuracy(distances, pairs.same, 2000)
         print(f"{name:<56} {accuracy:>8.4f} {threshold:>9.3f} {seconds:>8.0f}", flush=True)
 
 

@@ -1,4 +1,8 @@
-"""Pairs per second: the fixed training step (SiameseNet, Adam) vs the seed's loop, same data (no asserts)."""
+"""Pairs per second: the PyTorch asker's loop vs the fixed training step, on the same pairs
+(no asserts).
+
+    .venv/bin/python benchmarks/torch_speed.py
+"""
 from __future__ import annotations
 
 import time
@@ -6,10 +10,8 @@ import time
 import torch
 
 import siamlab
-from siamlab.torch import seed
-from siamlab.torch.data import object_pairs
-from siamlab.torch.models import SiameseNet
-from siamlab.torch.train import train
+from siamlab.torch import Encoder, SiameseNet, asker, train
+from siamlab.torch.data import asker_pairs_fixed, object_pairs, split_object
 
 
 def _rate(fn, n_pairs: int) -> float:
@@ -24,15 +26,19 @@ def main() -> None:
     siamlab.seed_everything(0)
     device = siamlab.device()
     data = object_pairs(200, n_train=256, n_test=32)
-    y2 = torch.stack([data.same_train, 1 - data.same_train], 1)
-    loader = seed.make_loader(data.x_train.numpy(), y2.numpy(), bs=32)
-    seed_model = seed.SiameseCNN().to(device)
+    pos, neg = split_object(200, "ring", seed=0)
+    x, y = asker_pairs_fixed(pos, neg, 256)
+    loader = asker.make_loader(x, y, bs=32)
+    asker_model = asker.SiameseCNN().to(device)
+    fixed = (data.train_images, data.train_pairs)
+    encoder = lambda: Encoder(16, (40, 50), filters=8, conv_blocks=3, global_pool=True)
     rates = {
-        "seed loop (SiameseCNN, BCELoss, SGD)": _rate(lambda: seed.seed_train_loop(seed_model, loader, epochs=1, log=None), 256),
-        "fixed, seed layout (SiameseNet pool=False, Adam)": _rate(lambda: train(
-            SiameseNet("logit", pool=False).to(device), data.x_train, data.same_train, epochs=1, log=None), 256),
-        "fixed (SiameseNet pooled encoder, Adam)": _rate(lambda: train(
-            SiameseNet("logit", dim=16).to(device), data.x_train, data.same_train, epochs=1, log=None), 256),
+        "asker's loop (SiameseCNN, BCELoss, SGD)": _rate(
+            lambda: asker.train_loop(asker_model, loader, 1, log=None), 256),
+        "fixed (SiameseNet, logit head, Adam)": _rate(lambda: train(
+            SiameseNet(encoder(), "logit").to(device), *fixed, epochs=1, batch_size=32), 256),
+        "fixed (SiameseNet, distance head, Adam)": _rate(lambda: train(
+            SiameseNet(encoder()).to(device), *fixed, epochs=1, batch_size=32), 256),
     }
     print(f"device: {device}, torch {torch.__version__}, 1 thread, batch 32, 256 pairs per measurement")
     for name, rate in rates.items():

@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m siamlab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, devices, data sources and mode")
-    reproduce = commands.add_parser("reproduce", help="run an asker's (broken) or the fixed setup; last line is JSON")
+    reproduce = commands.add_parser("reproduce",
+                                    help="run an asker's (broken) or the fixed setup; last line is JSON")
     reproduce.add_argument("name", choices=sorted(REPRODUCTIONS))
     doctor = commands.add_parser("doctor", help="diagnose an asker's or the fixed setup; exit 1 on an error")
     doctor.add_argument("name", choices=sorted(REPRODUCTIONS))

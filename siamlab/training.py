@@ -22,6 +22,7 @@ from siamlab.validate import one_of, positive_int
 
 HEADS = ("distance", "logit")
 OPTIMIZERS = ("adam", "sgd")  # "sgd" means SGD with momentum 0.9, as the PyTorch asker used
+MAX_SELF_PAIRS = 0.1  # a pair list where more than this share pairs an image with itself is a bug
 
 
 def check_images(images: np.ndarray) -> np.ndarray:
@@ -39,9 +40,13 @@ def check_pairs_for(images: np.ndarray, pairs: PairBatch | BalancedPairs, name: 
         if len(pairs.labels) != n:
             raise ValueError(f"{name}: a sampler over {len(pairs.labels)} labels for {n} images")
     elif isinstance(pairs, PairBatch):
-        if len(pairs) and (max(pairs.left.max(), pairs.right.max()) >= n or min(pairs.left.min(),
-                                                                                   pairs.right.min()) < 0):
+        indices = np.concatenate([pairs.left, pairs.right])
+        if len(indices) and (indices.max() >= n or indices.min() < 0):
             raise ValueError(f"{name}: pair indices must lie in [0, {n}) for {n} images")
+        share = float(np.mean(pairs.left == pairs.right)) if len(pairs) else 0.0
+        if share > MAX_SELF_PAIRS:
+            raise ValueError(f"{name}: {share:.0%} of the pairs show the same image in both branches "
+                             f"(expected at most {MAX_SELF_PAIRS:.0%}): check the pairing indices")
     else:
         raise TypeError(f"{name} must be a PairBatch or a BalancedPairs sampler, got {type(pairs).__name__}")
 

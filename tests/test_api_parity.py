@@ -40,7 +40,8 @@ def test_both_frameworks_export_the_same_names():
 
 @pytest.mark.parametrize("name", sorted(sto.__all__))
 def test_parameters_and_defaults_agree(name):
-    tf_params, torch_params = _params(getattr(stf, name), name, "tf"), _params(getattr(sto, name), name, "torch")
+    tf_params = _params(getattr(stf, name), name, "tf")
+    torch_params = _params(getattr(sto, name), name, "torch")
     assert list(tf_params) == list(torch_params), f"{name}: {list(tf_params)} vs {list(torch_params)}"
     assert tf_params == torch_params, f"{name}: defaults differ"
 
@@ -93,7 +94,8 @@ def test_numpy_tf_and_torch_distances_and_losses_agree(margin):
         np.testing.assert_allclose(d_torch, d_ref, atol=1e-5)
         loss_ref = ref.contrastive_loss(d_ref, same, margin)
         assert abs(float(stf.contrastive_loss(d_tf, same, margin)) - loss_ref) <= 1e-5
-        assert abs(sto.contrastive_loss(torch.from_numpy(d_torch), torch.from_numpy(same), margin).item() - loss_ref) <= 1e-5
+        loss_torch = sto.contrastive_loss(torch.from_numpy(d_torch), torch.from_numpy(same), margin).item()
+        assert abs(loss_torch - loss_ref) <= 1e-5
         logits = (a[:, 0] - b[:, 0]).astype(np.float32)
         bce_tf = float(stf.logit_bce_loss(tf.constant(logits), tf.constant(same)))
         bce_torch = sto.logit_bce_loss(torch.from_numpy(logits), torch.from_numpy(same)).item()
@@ -110,7 +112,8 @@ def test_batch_tensors_are_the_same_pairs_in_each_frameworks_layout():
     assert tuple(l_tf.shape) == (2, 4, 5, 1) and tuple(l_to.shape) == (2, 1, 4, 5)
     np.testing.assert_array_equal(l_tf.numpy()[..., 0], l_to.numpy()[:, 0])
     np.testing.assert_array_equal(r_tf.numpy()[..., 0], r_to.numpy()[:, 0])
-    assert np.allclose(l_to[1, 0].numpy(), IMAGES[2] / 255) and s_tf.numpy().tolist() == s_to.tolist() == [0, 1]
+    assert np.allclose(l_to[1, 0].numpy(), IMAGES[2] / 255)
+    assert s_tf.numpy().tolist() == s_to.tolist() == [0, 1]
 
 
 @pytest.mark.parametrize("framework", [stf, sto], ids=["tf", "torch"])

@@ -16,12 +16,25 @@ import notebook_header  # noqa: E402
 REPO_URL = "https://github.com/siamlab-course/siamlab"
 
 
+def _without_header(cells: list[dict]) -> list[dict]:
+    return [c for c in cells if notebook_header.TAG not in c["metadata"].get("tags", [])]
+
+
 @pytest.fixture
 def copies(tmp_path):
-    """Copies of the course notebooks in a temp folder (the originals are never touched)."""
+    """Copies of the course notebooks without their header cells (the originals are never touched)."""
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        notebook["cells"] = _without_header(notebook["cells"])
+        (tmp_path / path.name).write_text(json.dumps(notebook, indent=1))
+    return sorted(tmp_path.glob("*.ipynb"))
+
+
+def test_committed_notebooks_carry_the_current_header(tmp_path):
+    """Someone ran the script after the last change: running it again would change nothing."""
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         shutil.copy(path, tmp_path / path.name)
-    return sorted(tmp_path.glob("*.ipynb"))
+        assert not notebook_header.update(tmp_path / path.name, notebook_header.repository()), path.name
 
 
 def test_repository_comes_from_pyproject():
@@ -37,8 +50,7 @@ def test_header_is_inserted_once_with_each_notebooks_badge(copies):
     for path in copies:
         notebook = json.loads(path.read_text())
         badge, install, *rest = notebook["cells"]
-        tagged = [c for c in originals[path.name] if "siamlab-header" in c["metadata"].get("tags", [])]
-        assert rest == [c for c in originals[path.name] if c not in tagged]
+        assert rest == originals[path.name]
         colab = f"https://colab.research.google.com/github/siamlab-course/siamlab/blob/main/notebooks/{path.name}"
         assert colab in "".join(badge["source"]) and badge["cell_type"] == "markdown"
         assert install["cell_type"] == "code" and install["metadata"]["tags"] == ["siamlab-header"]
@@ -52,7 +64,7 @@ def test_another_address_is_one_edit(copies):
     text = path.read_text()
     assert "siamlab-course" not in text and text.count("someone/fork/blob/main/notebooks") == 2
     assert "git+https://github.com/someone/fork" in text
-    original = json.loads((REPO / "notebooks" / path.name).read_text())["cells"]
+    original = _without_header(json.loads((REPO / "notebooks" / path.name).read_text())["cells"])
     assert len(json.loads(text)["cells"]) == len(original) + 2
 
 
@@ -103,3 +115,13 @@ def test_install_cell_prints_nothing_in_a_plain_kernel_process():
     clean = {k: v for k, v in os.environ.items() if k not in hosted}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=clean, cwd="/")
     assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+
+
+def test_an_executed_header_keeps_its_execution_count(copies):
+    path = copies[0]
+    notebook_header.update(path, REPO_URL)
+    notebook = json.loads(path.read_text())
+    notebook["cells"][1]["execution_count"] = 1  # as a clean Restart & Run All leaves it
+    path.write_text(json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
+    assert not notebook_header.update(path, REPO_URL)
+    assert json.loads(path.read_text())["cells"][1]["execution_count"] == 1

@@ -42,7 +42,8 @@ def test_regularizer_losses_ignored_unless_added():
         model = stf.Encoder(l2=0.01)
         model(batch[0])
         assert len(model.losses) == 2  # the penalties exist either way
-        step = stf.make_step(model, tf.keras.optimizers.Adam(1e-3), regularization=regularization, compiled=False)
+        step = stf.make_step(model, tf.keras.optimizers.Adam(1e-3), regularization=regularization,
+                             compiled=False)
         total, data, d = step(*batch)
         results[regularization] = (float(total), float(data))
         assert d.shape == (6,)
@@ -102,7 +103,8 @@ def test_seed_one_encoder_is_the_askers_architecture():
     ours, theirs = stf.Encoder(l2=0.01), asker.Encoder()
     ours(tf.zeros((1, 28, 28, 1)))
     theirs(tf.zeros((1, 28, 28, 1)))
-    assert [tuple(v.shape) for v in ours.trainable_variables] == [tuple(v.shape) for v in theirs.trainable_variables]
+    shapes = lambda model: [tuple(v.shape) for v in model.trainable_variables]
+    assert shapes(ours) == shapes(theirs)
 
 
 def test_pair_models_give_one_number_per_pair():
@@ -127,9 +129,9 @@ def test_train_learns_separable_pairs_with_shifts_and_snapshots():
     tf.keras.utils.set_random_seed(0)
     images, labels = _bars()
     model = stf.Encoder(embedding_dim=8, conv_blocks=2)
-    history = stf.train(model, images, BalancedPairs(labels, seed=0), epochs=3, steps_per_epoch=15, batch_size=16,
-                        augment_shift=0.1, held_out=(images, BalancedPairs(labels, seed=1).sample(200)),
-                        snapshot_images=images, snapshot_labels=labels)
+    history = stf.train(model, images, BalancedPairs(labels, seed=0), epochs=3, steps_per_epoch=15,
+                        batch_size=16, augment_shift=0.1, snapshot_images=images, snapshot_labels=labels,
+                        held_out=(images, BalancedPairs(labels, seed=1).sample(200)))
     losses = history.series("data_loss")[1]
     assert losses[-1] < losses[0] and history.last("held_out_accuracy") > 0.9
     assert sorted(history.snapshots) == [0, 1, 2, 3] and history.snapshots[3]["embeddings"].shape == (40, 8)
@@ -165,7 +167,8 @@ def test_train_rejects_bad_input_before_training():
         (dict(images=images.astype(np.float32)), ValueError, r"expected images \(N, H, W\) uint8"),
         (dict(pairs=labels), TypeError, "pairs must be a PairBatch or a BalancedPairs sampler, got ndarray"),
         (dict(pairs=BalancedPairs(labels[:6])), ValueError, "a sampler over 6 labels for 8 images"),
-        (dict(pairs=PairBatch(np.array([0]), np.array([9]), np.array([0], np.uint8))), ValueError, r"\[0, 8\)"),
+        (dict(pairs=PairBatch(np.array([0]), np.array([9]), np.array([0], np.uint8))), ValueError,
+         r"\[0, 8\)"),
         (dict(epochs=0), ValueError, "epochs must be an int >= 1, got 0"),
         (dict(optimizer="rmsprop"), ValueError, "optimizer must be one of 'adam', 'sgd'; got 'rmsprop'"),
         (dict(steps_per_epoch=None), ValueError, "steps_per_epoch is required with a BalancedPairs sampler"),
@@ -209,8 +212,8 @@ def test_reproduce_cli_tf_asker_ends_with_json():
                          env={**os.environ, "SIAMLAB_OFFLINE": "1"})
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert {"name", "framework", "data", "final_loss", "baseline", "held_out_accuracy", "asker_accuracy", "auc",
-            "distinct_outputs", "output_spread", "seconds"} <= set(result)
+    assert {"name", "framework", "data", "final_loss", "baseline", "held_out_accuracy", "asker_accuracy",
+            "auc", "distinct_outputs", "output_spread", "seconds"} <= set(result)
     assert result["name"] == "tf-asker" and "epoch: 0 loss:" in out.stdout  # the asker's own print, 0-based
 
 

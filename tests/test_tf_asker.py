@@ -15,7 +15,8 @@ def test_loss_broadcasts_every_label_to_every_pair():
     x2 = RNG.normal(size=(8, 3)).astype(np.float32) * 0.3
     y = np.array([1, 0, 0, 1, 1, 0, 1, 0], dtype=np.float32)
     d = tf.map_fn(lambda x: asker.Encoder.distance(x), tf.constant(x1 - x2))
-    terms = tf.map_fn(lambda distance: y * tf.square(distance) + (1.0 - y) * tf.square(tf.maximum(0.0, 1.0 - distance)), d)
+    terms = tf.map_fn(lambda distance: y * tf.square(distance)
+                      + (1.0 - y) * tf.square(tf.maximum(0.0, 1.0 - distance)), d)
     assert tuple(terms.shape) == (8, 8)  # one row per pair, one column per LABEL: a (B, B) matrix
     loss = float(asker.simnet_loss(tf.constant(y), tf.constant(x1), tf.constant(x2)))
     distance = ref.euclidean_distance(x1, x2)

@@ -28,7 +28,8 @@ def data():
 def test_object_pairs_are_disjoint_alternating_and_index_their_images(data):
     assert data.train_images.shape[1:] == (40, 50) and data.train_images.dtype == np.uint8
     assert data.train_pairs.same.tolist()[:4] == [1, 0, 1, 0] and len(data.test_pairs) == 32
-    assert max(data.train_pairs.right) < len(data.train_images) and max(data.test_pairs.right) < len(data.test_images)
+    assert max(data.train_pairs.right) < len(data.train_images)
+    assert max(data.test_pairs.right) < len(data.test_images)
     train_set = {im.tobytes() for im in data.train_images}
     assert not any(im.tobytes() in train_set for im in data.test_images)
 
@@ -100,8 +101,8 @@ def test_random_shift_moves_images_and_keeps_them():
 def test_train_lowers_the_loss_and_logs_history(data):
     torch.manual_seed(0)
     model = sto.SiameseNet(object_encoder(), "logit")
-    history = sto.train(model, data.train_images, data.train_pairs, epochs=3, learning_rate=3e-3, batch_size=16,
-                        held_out=(data.test_images, data.test_pairs))
+    history = sto.train(model, data.train_images, data.train_pairs, epochs=3, learning_rate=3e-3,
+                        batch_size=16, held_out=(data.test_images, data.test_pairs))
     assert history.keys() == ["loss", "data_loss", "train_accuracy", "held_out_accuracy"]
     assert [r["epoch"] for r in history.records] == [1.0, 2.0, 3.0]
     assert history.last("loss") < history.series("loss")[1][0]
@@ -117,8 +118,8 @@ def test_train_learns_bars_with_shifts_and_snapshots():
     images[labels == 0, 4:12, 4:24] = 255
     images[labels == 1, 4:24, 10:18] = 255
     model = sto.Encoder(8, conv_blocks=2)
-    history = sto.train(model, images, BalancedPairs(labels, seed=0), epochs=3, steps_per_epoch=15, batch_size=16,
-                        augment_shift=0.1, snapshot_images=images, snapshot_labels=labels,
+    history = sto.train(model, images, BalancedPairs(labels, seed=0), epochs=3, steps_per_epoch=15,
+                        batch_size=16, augment_shift=0.1, snapshot_images=images, snapshot_labels=labels,
                         held_out=(images, BalancedPairs(labels, seed=1).sample(200)))
     assert history.last("held_out_accuracy") > 0.9 and sorted(history.snapshots) == [0, 1, 2, 3]
     assert sto.embed(model, images).shape == (40, 8)

@@ -13,10 +13,12 @@ PAIRS = PairBatch(np.arange(10), np.arange(10)[::-1].copy(), (np.arange(10) % 2)
 def test_a_fixed_pair_list_is_one_pass_per_epoch_in_order_or_shuffled():
     rng = np.random.default_rng(0)
     in_order = list(training.epoch_batches(PAIRS, 4, None, False, rng))
-    assert [len(b) for b in in_order] == [4, 4, 2] and np.concatenate([b.left for b in in_order]).tolist() == list(range(10))
+    assert [len(b) for b in in_order] == [4, 4, 2]
+    assert np.concatenate([b.left for b in in_order]).tolist() == list(range(10))
     shuffled = np.concatenate([b.left for b in training.epoch_batches(PAIRS, 4, None, True, rng)])
     assert sorted(shuffled.tolist()) == list(range(10)) and shuffled.tolist() != list(range(10))
-    assert sum(len(b) for b in training.epoch_batches(PAIRS, 4, 1, False, rng)) == 4  # steps_per_epoch caps it
+    capped = training.epoch_batches(PAIRS, 4, 1, False, rng)  # steps_per_epoch caps the pass
+    assert sum(len(b) for b in capped) == 4
 
 
 def test_a_sampler_draws_fresh_batches_and_needs_a_step_count():
@@ -62,3 +64,13 @@ def test_epoch_meter_averages_batches_and_counts_hits():
 def test_images_must_be_uint8_n_h_w():
     with pytest.raises(ValueError, match=r"expected images \(N, H, W\) uint8, got shape \(2, 3\)"):
         training.check_images(np.zeros((2, 3), np.uint8))
+
+
+def test_pair_lists_that_pair_images_with_themselves_are_refused():
+    images = np.zeros((10, 4, 4), np.uint8)
+    training.check_pairs_for(images, PAIRS)  # 9 <-> 0, 8 <-> 1, ...: no image meets itself
+    buggy = PairBatch(PAIRS.left, PAIRS.left.copy(), PAIRS.same)
+    with pytest.raises(ValueError, match="100% of the pairs show the same image in both branches"):
+        training.check_pairs_for(images, buggy)
+    with pytest.raises(ValueError, match=r"pair indices must lie in \[0, 5\)"):
+        training.check_pairs_for(images[:5], PAIRS)

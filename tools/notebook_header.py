@@ -111,8 +111,14 @@ def update(path: Path, repo: str) -> bool:
     repo = normalise(repo)
     before = path.read_text(encoding="utf-8")
     notebook = json.loads(before)
+    old_header = {c.get("id"): c for c in notebook["cells"] if TAG in c.get("metadata", {}).get("tags", [])}
     cells = [c for c in notebook["cells"] if TAG not in c.get("metadata", {}).get("tags", [])]
-    notebook["cells"] = header_cells(repo, path.name) + cells
+    header = header_cells(repo, path.name)
+    for cell in header:  # an executed header cell whose code is current keeps its run (count, outputs)
+        old = old_header.get(cell["id"])
+        if cell["cell_type"] == "code" and old is not None and old.get("source") == cell["source"]:
+            cell["execution_count"], cell["outputs"] = old.get("execution_count"), old.get("outputs", [])
+    notebook["cells"] = header + cells
     notebook["metadata"]["kernelspec"] = dict(KERNELSPEC)
     after = json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
     if after != before:

@@ -45,8 +45,8 @@ def asker_data(n_images: int | None = None, seed: int = 0) -> tuple[np.ndarray, 
 
 def stacked_distances(model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """Euclidean distances (P,) of stacked pairs x (P, 2, H, W, 1) under an image encoder."""
-    out = [np.linalg.norm(model(x[i:i + batch_size, 0]).numpy() - model(x[i:i + batch_size, 1]).numpy(), axis=1)
-           for i in range(0, len(x), batch_size)]
+    out = [np.linalg.norm(model(x[i:i + batch_size, 0]).numpy() - model(x[i:i + batch_size, 1]).numpy(),
+                          axis=1) for i in range(0, len(x), batch_size)]
     return np.concatenate(out)
 
 

@@ -67,7 +67,8 @@ class TwoChannelNet(Model):
     def __init__(self, encoder: Encoder):
         super().__init__(name="two_channel")
         if encoder.input_spec_shape[-1] != 2:
-            raise ValueError(f"TwoChannelNet needs an Encoder with in_channels=2, got {encoder.input_spec_shape[-1]}")
+            raise ValueError("TwoChannelNet needs an Encoder with in_channels=2, "
+                             f"got {encoder.input_spec_shape[-1]}")
         self.encoder, self.classifier = encoder, Dense(1)
 
     def call(self, left, right, training=None):

@@ -34,7 +34,8 @@ def run_asker() -> dict:
     x, y, source = every_pair.asker_data(size.images)
     model = asker.Encoder()
     losses: list[float] = []
-    asker.train_loop(model, tf.keras.optimizers.Adam(learning_rate=1e-3), x, y, x, y, size.epochs, size.batch_size,
+    optimizer = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    asker.train_loop(model, optimizer, x, y, x, y, size.epochs, size.batch_size,
                      on_epoch=lambda epoch, loss, acc, val_acc: losses.append(loss))
     return {"epochs": size.epochs, "final_loss": losses[-1], "baseline": metrics.constant_baseline(y),
             **_held_out(model, source)}

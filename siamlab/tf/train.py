@@ -104,7 +104,8 @@ def embed(model, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
 def pair_distances(model, images: np.ndarray, pairs: PairBatch, batch_size: int = 512) -> np.ndarray:
     """Distances (B,) as numpy of the pairs of ``images`` (each image embedded once)."""
     if _head(model) != "distance":
-        raise ValueError(f"pair_distances needs an Encoder or a distance-head model, got head {_head(model)!r}")
+        raise ValueError(f"pair_distances needs an Encoder or a distance-head model, "
+                         f"got head {_head(model)!r}")
     used = np.unique(np.concatenate([pairs.left, pairs.right]))
     z_used = embed(model, images[used], batch_size)
     z = np.zeros((len(images), z_used.shape[1]), np.float32)
@@ -123,7 +124,8 @@ def pair_outputs(model, images: np.ndarray, pairs: PairBatch, batch_size: int = 
     return np.concatenate(out).astype(np.float64)
 
 
-def evaluate(model, images: np.ndarray, pairs: PairBatch, margin: float = 1.0, batch_size: int = 512) -> float:
+def evaluate(model, images: np.ndarray, pairs: PairBatch, margin: float = 1.0,
+             batch_size: int = 512) -> float:
     """Pair accuracy: "same" when the distance is below margin/2, or when the logit is above 0."""
     predicted = training.decide_same(pair_outputs(model, images, pairs, batch_size), _head(model), margin)
     return float((predicted == np.asarray(pairs.same)).mean())
@@ -134,7 +136,8 @@ def train(model, images: np.ndarray, pairs: PairBatch | BalancedPairs, history: 
           learning_rate: float = 1e-3, optimizer: str = "adam", shuffle: bool = True, margin: float = 1.0,
           regularization: bool = True, augment_shift: float = 0.0,
           held_out: tuple[np.ndarray, PairBatch] | None = None, snapshot_images: np.ndarray | None = None,
-          snapshot_labels: np.ndarray | None = None, seed: int = 0, log=None, compiled: bool = True) -> History:
+          snapshot_labels: np.ndarray | None = None, seed: int = 0, log=None,
+          compiled: bool = True) -> History:
     """Train ``model`` (an Encoder, a SiameseNet or a TwoChannelNet) on ``pairs`` of ``images``.
 
     ``pairs`` is a fixed ``PairBatch`` (one pass per epoch, reshuffled when ``shuffle``) or a
@@ -150,7 +153,8 @@ def train(model, images: np.ndarray, pairs: PairBatch | BalancedPairs, history: 
     if history.baseline is None:
         history.baseline = training.constant_baseline(head, training.same_share(pairs), margin)
     augment = random_shift(augment_shift, seed) if augment_shift else None
-    step = _step_for(model, make_optimizer(model, optimizer, learning_rate), margin, regularization, augment, compiled)
+    optimizer = make_optimizer(model, optimizer, learning_rate)
+    step = _step_for(model, optimizer, margin, regularization, augment, compiled)
     rng = np.random.default_rng(seed)
     if snapshot_images is not None:
         history.snapshot(0, embeddings=embed(model, snapshot_images), labels=snapshot_labels)

@@ -28,5 +28,6 @@ if _seeding.last_seed() is not None:
 __all__ = [
     "Encoder", "SiameseNet", "TwoChannelNet", "batch_tensors", "check_pairs", "contrastive_loss", "device",
     "embed", "euclidean_distance", "evaluate", "identical_pair_share", "images_tensor", "logit_bce_loss",
-    "lr_range_test", "make_logit_step", "make_optimizer", "make_step", "pair_distances", "pair_outputs", "train",
+    "lr_range_test", "make_logit_step", "make_optimizer", "make_step", "pair_distances", "pair_outputs",
+    "train",
 ]

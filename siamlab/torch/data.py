@@ -23,7 +23,8 @@ class ObjectPairs:
     object_class: str
 
 
-def split_object(n_per_class: int, object_class: str = "ring", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def split_object(n_per_class: int, object_class: str = "ring",
+                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(pos, neg) uint8 images of the object and of every other class, from ``make_objects``."""
     objects = make_objects(n_per_class, seed=seed)
     one_of("object_class", object_class, tuple(objects.class_names))

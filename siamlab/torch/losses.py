@@ -8,14 +8,16 @@ import torch.nn.functional as F
 
 def _check(values: torch.Tensor, same: torch.Tensor, what: str) -> None:
     if values.ndim != 1 or values.shape != same.shape:
-        raise ValueError(f"{what} and same must both be (B,), got {tuple(values.shape)} and {tuple(same.shape)}")
+        raise ValueError(f"{what} and same must both be (B,), "
+                         f"got {tuple(values.shape)} and {tuple(same.shape)}")
 
 
 def euclidean_distance(a: torch.Tensor, b: torch.Tensor, eps: float = 1e-9) -> torch.Tensor:
     """Row-wise sqrt(sum (a - b)^2 + eps) for (B, D) embeddings -> (B,); eps > 0 keeps the
     gradient finite where a == b (``eps=0``: NaN gradient at d = 0)."""
     if a.shape != b.shape or a.ndim != 2:
-        raise ValueError(f"expected two (B, D) tensors of equal shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+        raise ValueError(f"expected two (B, D) tensors of equal shape, "
+                         f"got {tuple(a.shape)} and {tuple(b.shape)}")
     return torch.sqrt(((a - b) ** 2).sum(dim=1) + eps)
 
 

@@ -76,7 +76,8 @@ class TwoChannelNet(nn.Module):
     def __init__(self, encoder: Encoder):
         super().__init__()
         if encoder.input_spec_shape[0] != 2:
-            raise ValueError(f"TwoChannelNet needs an Encoder with in_channels=2, got {encoder.input_spec_shape[0]}")
+            raise ValueError("TwoChannelNet needs an Encoder with in_channels=2, "
+                             f"got {encoder.input_spec_shape[0]}")
         self.encoder, self.classifier = encoder, nn.Linear(encoder.embedding_dim, 1)
 
     @property

@@ -45,10 +45,11 @@ def run_fixed() -> dict:
     data = object_pairs(config.pick(1000, 3000), n_train=config.pick(1536, 8192), n_test=256)
     model = SiameseNet(Encoder(16, (40, 50), filters=8, conv_blocks=3, global_pool=True)).to(siamlab.device())
     epochs = config.pick(10, 30)
-    history = train(model, data.train_images, data.train_pairs, epochs=epochs, learning_rate=3e-3, batch_size=32,
-                    held_out=(data.test_images, data.test_pairs), log=print)
+    history = train(model, data.train_images, data.train_pairs, epochs=epochs, learning_rate=3e-3,
+                    batch_size=32, held_out=(data.test_images, data.test_pairs), log=print)
     d = pair_distances(model, data.test_images, data.test_pairs)
-    return {"data": DATA, "epochs": epochs, "final_loss": history.last("data_loss"), "baseline": history.baseline,
+    return {"data": DATA, "epochs": epochs, "final_loss": history.last("data_loss"),
+            "baseline": history.baseline,
             "held_out_accuracy": evaluate(model, data.test_images, data.test_pairs), "asker_accuracy": None,
             "auc": metrics.roc_analysis(d, data.test_pairs.same).auc, "threshold": 0.5, **_outputs_summary(d),
             "relu_bias": None}

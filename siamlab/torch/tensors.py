@@ -35,7 +35,8 @@ def identical_pair_share(left: torch.Tensor, right: torch.Tensor) -> float:
     return float((left == right).flatten(1).all(dim=1).float().mean())
 
 
-def check_pairs(left: torch.Tensor, right: torch.Tensor, same: torch.Tensor, max_identical: float = 0.1) -> None:
+def check_pairs(left: torch.Tensor, right: torch.Tensor, same: torch.Tensor,
+                max_identical: float = 0.1) -> None:
     """Look at a batch before training on it: equal shapes, float images, finite pixels, labels
     0/1 with both present, and at most ``max_identical`` of the pairs showing one image twice."""
     if left.shape != right.shape or left.ndim != 4 or tuple(same.shape) != (left.shape[0],):

@@ -124,7 +124,8 @@ def embed(model, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
 def pair_distances(model, images: np.ndarray, pairs: PairBatch, batch_size: int = 512) -> np.ndarray:
     """Distances (B,) as numpy of the pairs of ``images`` (each image embedded once)."""
     if _head(model) != "distance":
-        raise ValueError(f"pair_distances needs an Encoder or a distance-head model, got head {_head(model)!r}")
+        raise ValueError(f"pair_distances needs an Encoder or a distance-head model, "
+                         f"got head {_head(model)!r}")
     used = np.unique(np.concatenate([pairs.left, pairs.right]))
     z_used = embed(model, images[used], batch_size)
     z = np.zeros((len(images), z_used.shape[1]), np.float32)
@@ -148,7 +149,8 @@ def pair_outputs(model, images: np.ndarray, pairs: PairBatch, batch_size: int = 
     return np.concatenate(out).astype(np.float64)
 
 
-def evaluate(model, images: np.ndarray, pairs: PairBatch, margin: float = 1.0, batch_size: int = 512) -> float:
+def evaluate(model, images: np.ndarray, pairs: PairBatch, margin: float = 1.0,
+             batch_size: int = 512) -> float:
     """Pair accuracy: "same" when the distance is below margin/2, or when the logit is above 0."""
     predicted = training.decide_same(pair_outputs(model, images, pairs, batch_size), _head(model), margin)
     return float((predicted == np.asarray(pairs.same)).mean())
