@@ -185,3 +185,22 @@ def test_a_finding_rejects_an_unknown_code_or_severity():
         Finding("NOT_A_CODE", "error", {}, "", "")
     with pytest.raises(ValueError, match="severity must be one of .* got 'fatal'"):
         Finding("CONSTANT_OUTPUT", "fatal", {}, "", "")
+
+
+def test_framework_tensors_as_pairs_give_the_same_measurements_as_numpy():
+    import torch
+
+    setup = doctor_zoo.torch_setups()["healthy_mlp"]()
+    as_numpy = diagnose(**setup)
+    setup["pairs"] = [tuple(torch.as_tensor(v) for v in batch) for batch in setup["pairs"]]
+    as_tensors = diagnose(**setup)
+    assert as_tensors.codes == as_numpy.codes
+    assert as_tensors.measurements["loss_at_start"] == as_numpy.measurements["loss_at_start"]
+
+
+def test_model_kind_is_read_from_keras_call_signatures():
+    from siamlab.doctor import _tf
+    from siamlab.tf import Encoder, SiameseNet, asker
+
+    assert _tf.detect_kind(asker.Encoder()) == "encoder"
+    assert _tf.detect_kind(SiameseNet(Encoder())) == "pair"
