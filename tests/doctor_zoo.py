@@ -84,6 +84,12 @@ def torch_setups() -> dict:
             nn.Linear(16, 16),
         )
 
+    def cnn_max():
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool2d(1), nn.Flatten(),
+                             nn.Linear(16, 16))
+
     def contrastive(e1, e2, y, eps=1e-9):
         d = torch.sqrt(((e1 - e2) ** 2).sum(dim=1) + eps)
         return torch.mean(y * d**2 + (1 - y) * torch.relu(1 - d) ** 2)
@@ -153,6 +159,7 @@ def torch_setups() -> dict:
     return {
         "healthy_mlp": lambda: enc(),
         "healthy_cnn": lambda: enc(cnn()),
+        "healthy_cnn_max": lambda: enc(cnn_max()),
         "healthy_mlp_sgd": lambda: enc(opt="sgd", lr=0.05),
         "healthy_pair_logit": lambda: pair(),
         "healthy_pair_sigmoid": lambda: pair(nn.Sigmoid(), nn.BCELoss()),

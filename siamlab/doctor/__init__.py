@@ -55,49 +55,30 @@ def diagnose(
         )
     batches = probes.as_batches(pairs, hooks.to_numpy)
     seconds: dict = {}
-    errors: dict = {}
+    errors: dict = {}  # probes that raised: recorded and shown, the others still run
+
+    def run(name, fn, *args, default=None, required=False):
+        return probes.timed(seconds, None if required else errors, name, fn, *args, default=default)
+
     with hooks.preserved():
-        probe = (
-            hooks.Probe(model, loss_fn, optimizer, kind)
-            if framework == "torch"
-            else hooks.Probe(model, loss_fn, optimizer, kind, batches[0][0])
-        )
+        if framework == "torch":
+            probe = hooks.Probe(model, loss_fn, optimizer, kind)
+        else:
+            probe = hooks.Probe(model, loss_fn, optimizer, kind, batches[0][0])
         m = probes.measure_inputs(batches)
-        outputs, outs = probes.timed(seconds, None, "outputs", probes.measure_outputs, probe, batches, kind)
+        outputs, outs = run("outputs", probes.measure_outputs, probe, batches, kind, required=True)
         m.update(outputs)
-        m.update(probes.timed(seconds, None, "loss", probes.measure_loss, probe, batches, outs, kind, metric))
-        m["final_activation"] = probes.timed(
-            seconds, errors, "activation", probe.final_activation, *batches[0][:2]
-        )
-        m.update(
-            probes.timed(
-                seconds, errors, "gradients", probes.measure_gradients, probe, batches, kind, default={}
-            )
-        )
-        m["regularization_declared"], m["regularization_in_loss"] = probes.timed(
-            seconds,
-            errors,
-            "regularization",
-            probe.regularization,
-            outs[0],
-            batches[0][2],
-            default=(0.0, True),
-        )
-        m.update(
-            probes.timed(
-                seconds,
-                errors,
-                "training",
-                probes.measure_training,
-                probe,
-                batches,
-                kind,
-                optimizer is not None,
-                default={},
-            )
-        )
+        m.update(run("loss", probes.measure_loss, probe, batches, outs, kind, metric, required=True))
+        m["final_activation"] = run("activation", probe.final_activation, *batches[0][:2])
+        m.update(run("gradients", probes.measure_gradients, probe, batches, kind, default={}))
+        m["regularization_declared"], m["regularization_in_loss"] = run(
+            "regularization", probe.regularization, outs[0], batches[0][2], default=(0.0, True))
+        has_optimizer = optimizer is not None
+        m.update(run("training", probes.measure_training, probe, batches, kind, has_optimizer, default={}))
+        m["history"] = probes.history_losses(history)
+        m["history_baseline"] = getattr(history, "baseline", None)
+        if m["history"] and m["history_baseline"] is None:
+            m["history_baseline"] = run("baseline", probes.history_baseline, probe, batches, outs, kind)
     m["probe_errors"] = errors
-    m["history"] = probes.history_losses(history)
-    m["history_baseline"] = getattr(history, "baseline", None)
     seconds["total"] = round(sum(seconds.values()), 3)
     return Report(framework, kind, findings_from(m, kind), m, seconds)

@@ -36,9 +36,10 @@ THRESHOLDS = {
     # 0.00016-0.0105, all of it a Siamese encoder's last bias, which cancels in e1 - e2 (a note)
     "dead_error": 0.5,
     "dead_warning": 0.05,
-    # loss after OVERFIT_STEPS Adam 3e-3 steps on one batch / the best constant loss: healthy 0.001-0.123
-    # (torch-fixed 0.055, tf-fixed 0.034); broken 0.795 (sigmoid twice, Keras), 0.94 (broadcast),
-    # 0.97 (tf-asker), 1.58 (torch-asker), 2.5 (identical inputs)
+    # loss after OVERFIT_STEPS Adam 3e-3 steps on FIT_PAIRS pairs / their best constant loss: healthy
+    # 0.0-0.017 (torch-fixed 0.003, tf-fixed 0.016; a plain max-pooling CNN on the object images, 32 pairs,
+    # 0.32); broken 0.833 and 0.842 (sigmoid twice), 0.96-1.02 (collapse), 0.997 (broadcast, tf-asker),
+    # 1.45 (torch-asker), 2.66 (identical inputs)
     "overfit": 0.5,
     # loss at the start / the best constant loss: healthy 0.96-2.1 (torch-asker 2.5); planted x100
     # output scale 636 (torch) and 21,000 (tf), 0-255 inputs 4,100 and 138,000, ReLU before BCELoss 64
