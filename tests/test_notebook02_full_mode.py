@@ -30,7 +30,7 @@ def stdout_of(notebook) -> str:
 def recorded_result(notebook) -> tuple[float, int]:
     """(accuracy, training images) from the notebook's "Full mode, measured" note."""
     for cell in notebook.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("**Full mode, measured.**"):
+        if cell.cell_type == "markdown" and cell.source.startswith("**Full mode, measured"):
             accuracy, images = RECORDED_ACCURACY.search(cell.source), RECORDED_IMAGES.search(cell.source)
             if accuracy and images:
                 return float(accuracy.group(1)), int(images.group(1).replace(",", ""))
