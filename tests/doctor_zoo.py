@@ -136,6 +136,25 @@ def torch_setups() -> dict:
             model[1].bias.fill_(-100.0)
         return model
 
+    class DistanceHead(nn.Module):  # the keras.io example's head: distance -> one weight -> sigmoid
+        def __init__(self, sign):
+            super().__init__()
+            self.encoder, self.head = mlp(), nn.Linear(1, 1)
+            with torch.no_grad():
+                self.head.weight.fill_(sign)
+
+        def forward(self, x1, x2):
+            d = torch.sqrt(((self.encoder(x1) - self.encoder(x2)) ** 2).sum(1, keepdim=True) + 1e-9)
+            return torch.sigmoid(self.head(d)).squeeze(1)
+
+    def on_sigmoid(p, same):  # contrastive on the sigmoid output: same pairs low, different ones high
+        return torch.mean(same * p**2 + (1 - same) * torch.relu(1 - p) ** 2)
+
+    def head(sign):
+        model = DistanceHead(sign)
+        return {"model": model, "pairs": pair_batches("torch"), "loss_fn": on_sigmoid,
+                "optimizer": torch.optim.Adam(model.parameters(), lr=1e-3)}
+
     def enc(model=None, loss=contrastive, opt="adam", lr=1e-3, metric=right_metric, **data):
         model = model if model is not None else mlp()
         optimizer = (torch.optim.Adam if opt == "adam" else torch.optim.SGD)(model.parameters(), lr=lr)
@@ -163,6 +182,8 @@ def torch_setups() -> dict:
         "healthy_mlp_sgd": lambda: enc(opt="sgd", lr=0.05),
         "healthy_pair_logit": lambda: pair(),
         "healthy_pair_sigmoid": lambda: pair(nn.Sigmoid(), nn.BCELoss()),
+        "healthy_distance_head": lambda: head(1.0),
+        "HEAD_STARTS_INVERTED": lambda: head(-1.0),
         "IDENTICAL_INPUTS": lambda: enc(identical=True),
         "CONSTANT_OUTPUT": lambda: enc(Scaled(0.0, 1.0)),
         "EMBEDDING_COLLAPSE": lambda: enc(Scaled(1e-3, 10.0)),
@@ -256,12 +277,27 @@ def tf_setups() -> dict:
         model.layers[1].bias.assign(tf.fill([64], -100.0))
         return model
 
+    def head(sign):
+        encoder = mlp()
+        a, b = keras.Input((SIZE, SIZE, 1)), keras.Input((SIZE, SIZE, 1))
+        d = keras.layers.Lambda(lambda t: tf.sqrt(tf.reduce_sum((t[0] - t[1]) ** 2, 1, keepdims=True) + 1e-9))
+        dense = keras.layers.Dense(1, "sigmoid", kernel_initializer=keras.initializers.Constant(sign))
+        model = keras.Model([a, b], keras.layers.Reshape(())(dense(d([encoder(a), encoder(b)]))))
+
+        def on_sigmoid(p, same):
+            return tf.reduce_mean(same * p**2 + (1 - same) * tf.square(tf.maximum(0.0, 1 - p)))
+
+        return {"model": model, "pairs": pair_batches("tf"), "loss_fn": on_sigmoid,
+                "optimizer": keras.optimizers.Adam(1e-3)}
+
     return {
         "healthy_mlp": lambda: enc(),
         "healthy_cnn": lambda: enc(cnn()),
         "healthy_mlp_sgd": lambda: enc(opt="sgd", lr=0.05),
         "healthy_pair_logit": lambda: pair(),
         "healthy_pair_sigmoid": lambda: pair("sigmoid", from_logits=False),
+        "healthy_distance_head": lambda: head(1.0),
+        "HEAD_STARTS_INVERTED": lambda: head(-1.0),
         "IDENTICAL_INPUTS": lambda: enc(identical=True),
         "CONSTANT_OUTPUT": lambda: enc(mlp(keras.layers.Lambda(lambda t: t * 0.0 + 1.0))),
         "EMBEDDING_COLLAPSE": lambda: enc(mlp(keras.layers.Lambda(lambda t: t * 1e-3 + 10.0))),

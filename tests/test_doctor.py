@@ -33,7 +33,8 @@ PLANTED = [
     "UNSHUFFLED_PAIRS",
     "LOSS_AT_INIT_UNEXPECTED",
 ]
-HEALTHY = ["healthy_mlp", "healthy_cnn", "healthy_mlp_sgd", "healthy_pair_logit", "healthy_pair_sigmoid"]
+HEALTHY = ["healthy_mlp", "healthy_cnn", "healthy_mlp_sgd", "healthy_pair_logit", "healthy_pair_sigmoid",
+           "healthy_distance_head"]
 TORCH_ONLY = ["healthy_cnn_max"]  # a plain CNN with global max pooling, the slowest healthy fit measured
 FRAMEWORKS = ["torch", "tf"]
 
@@ -71,6 +72,17 @@ def test_a_healthy_model_gets_no_warning_and_no_error(framework, healthy):
     report = report_for(framework, healthy)
     assert report.ok, report.to_text()
     assert report.measurements["probe_errors"] == {}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_distance_head_starting_negative_gets_a_note_and_a_positive_one_none(framework):
+    inverted = report_for(framework, "HEAD_STARTS_INVERTED")
+    assert [(f.code, f.severity) for f in inverted.findings if f.code == "HEAD_STARTS_INVERTED"] == [
+        ("HEAD_STARTS_INVERTED", "note")]
+    assert inverted.measurements["identical_pair_quantile"] == 1.0
+    healthy = report_for(framework, "healthy_distance_head")
+    assert "HEAD_STARTS_INVERTED" not in healthy.codes
+    assert healthy.measurements["identical_pair_quantile"] == 0.0
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -53,6 +53,9 @@ THRESHOLDS = {
     "single_label_batches": 1,
     # the last three epochs of a history within this relative distance of the baseline, and as flat
     "plateau": 0.03,
+    # share of real pairs whose output is below a pair of two equal images' output (pair models): see
+    # head_findings for what was measured
+    "inverted_head": 0.9,
 }
 
 
@@ -329,6 +332,31 @@ def output_findings(m: dict, kind: str) -> list[Finding]:
     return out
 
 
+def head_findings(m: dict, kind: str) -> list[Finding]:
+    """A pair model whose output calls two equal images 'different': its head starts inverted.
+
+    The keras.io contrastive example (distance -> BatchNorm -> Dense(1, sigmoid)) stalled at chance at
+    seeds where that one weight started negative (benchmarks/keras_reference_stall.py). A wider head
+    (a Dense layer over |e1 - e2|) starts inverted at half the seeds and trains anyway, so this is a note.
+    """
+    quantile, low = m.get("identical_pair_quantile"), m.get("same_wants_low_output")
+    constant = m["output_relative_std"] < THRESHOLDS["constant_output"]
+    if kind != "pair" or quantile is None or low is None or constant:
+        return []
+    inverted = quantile > THRESHOLDS["inverted_head"] if low else quantile < 1 - THRESHOLDS["inverted_head"]
+    if not inverted:
+        return []
+    return [_f("HEAD_STARTS_INVERTED", "note",
+               {"identical_pair_quantile": quantile, "loss_wants_for_same": "low" if low else "high"},
+               "Two equal images get an output at the 'different' end of the real pairs' outputs: the head "
+               "starts inverted. A head with many weights usually turns around; a single distance -> output "
+               "weight (Dense(1) on the distance) can stay negative while the encoder learns the wrong way, "
+               "and the loss parks at the constant baseline (measured on the keras.io contrastive example).",
+               "Start the distance -> output weight positive (or drop the head: use the distance itself), "
+               "and watch the loss against the constant baseline in the first epoch.")]
+
+
 def findings_from(m: dict, kind: str) -> list[Finding]:
     """Every finding the measurements support (the Report orders them)."""
-    return data_findings(m) + loss_findings(m, kind) + training_findings(m) + output_findings(m, kind)
+    return (data_findings(m) + loss_findings(m, kind) + training_findings(m) + output_findings(m, kind)
+            + head_findings(m, kind))

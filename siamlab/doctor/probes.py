@@ -101,6 +101,11 @@ def measure_outputs(probe, batches, kind: str) -> dict:
         "output_max": float(s.max()),
         "loss_at_start": float(np.mean([_try_loss(probe, o, b[2]) for o, b in zip(outs, batches)])),
     }
+    if kind == "pair":  # where a pair of two equal images lands among the real pairs' outputs
+        x1 = batches[0][0]
+        alike = score(probe.outputs(x1, x1), kind).astype(np.float64)
+        real = score(outs[0], kind).astype(np.float64)
+        result["identical_pair_quantile"] = float(np.mean(real[:, None] < alike[None, :]))
     if kind == "encoder":
         embeddings = np.concatenate([np.concatenate(o) for o in outs])
         result["embedding_dim"] = int(embeddings.reshape(len(embeddings), -1).shape[1])
@@ -207,6 +212,11 @@ def measure_loss(probe, batches, outs, kind: str, metric) -> dict:
         [probe.loss_of(tuple(o[i : i + 1] for o in synthetic), y[i : i + 1]) for i in range(n)]
     )
     result["pair_mixing"] = float(min(abs(base - singles.mean()), abs(base - singles.sum())) / scale)
+    if kind == "pair" and result["label_effect"] > 0:  # the end of the outputs the loss wants for same pairs
+        near, far = lo + 0.05 * (hi - lo), hi - 0.25 * (hi - lo)
+        low = probe.loss_of(per_pair_outputs(template, kind, np.where(y == 1, near, far)), y)
+        high = probe.loss_of(per_pair_outputs(template, kind, np.where(y == 1, far, near)), y)
+        result["same_wants_low_output"] = bool(low < high)
     if metric is not None and (kind == "encoder" or result["label_effect"] > 0):
         # right answers: for an encoder, same pairs near and different ones far (label 1 = same); for a
         # pair model, the end of the output range the loss prefers for same pairs

@@ -1,0 +1,111 @@
+"""The keras.io "Image similarity estimation using a Siamese Network with a contrastive loss" example
+(2021), reimplemented from its description (our own code), trained at several seeds: does it stall at
+chance, and does the sign of the distance -> output weight at initialisation decide it? (no asserts)
+
+Tower: BatchNorm -> Conv 4 5x5 tanh -> AvgPool -> Conv 16 5x5 tanh -> AvgPool -> Flatten -> BatchNorm ->
+Dense 10 tanh; Euclidean distance -> BatchNorm -> Dense 1 sigmoid; contrastive loss on the sigmoid output
+(label 1 = different pair, margin 1); RMSprop, batch 16, inputs 0-255; trained on MNIST test images
+[0:8000], scored on pairs of [8000:10000] (one same and one different pair per image).
+
+    SIAMLAB_DATA_DIR=../shared/data .venv/bin/python benchmarks/keras_reference_stall.py --seeds 1 2 3 4 5 6
+    ... --flip   # the same seeds with the distance -> output weight's sign forced positive at init
+    ... --scan   # only each seed's initial distance -> output weight
+
+Measured here (official MNIST, 3 epochs, shared 2-core CPU, 37-82 s per run). The weight starts at
+seed 1..10: -0.046, +0.407, -0.708, -0.747, -0.222, +1.384, +1.227, -1.099, -1.522, -0.648.
+  as initialised: seeds 3, 8, 9 (w -0.708, -1.099, -1.522) stall: held-out 0.467-0.471, loss 0.2499-0.2500,
+                  w still negative after 3 epochs (-0.106, -0.282, -0.563); seeds 2, 6 (w +0.407, +1.384)
+                  reach 0.961 and 0.965 (loss 0.067, 0.059); seed 1 (w -0.046) 0.926 after one epoch
+  --flip:         seeds 3, 8, 9 with only that weight's sign changed reach 0.961-0.963 (loss 0.063-0.064)
+So the sign of this one weight at initialisation decides the run: with it negative, a larger distance
+means "same", the encoder is pushed to pull different pairs together and push same pairs apart, no
+distance can do that for ten classes, and the loss parks at the constant predictor's 0.25.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from tensorflow import keras  # noqa: E402
+
+from siamlab.data.mnist import load_mnist  # noqa: E402
+
+
+def make_pairs(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator):
+    """One same-class and one other-class partner per image; y = 1 for a different pair."""
+    by_class = [np.flatnonzero(labels == c) for c in range(10)]
+    left, right, y = [], [], []
+    for i, label in enumerate(labels):
+        left += [i, i]
+        right += [rng.choice(by_class[label]), rng.choice(np.flatnonzero(labels != label))]
+        y += [0.0, 1.0]
+    return images[left], images[right], np.array(y, np.float32)
+
+
+def build() -> tuple[keras.Model, keras.layers.Dense]:
+    tower = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.BatchNormalization(),
+                              keras.layers.Conv2D(4, 5, activation="tanh"), keras.layers.AveragePooling2D(2),
+                              keras.layers.Conv2D(16, 5, activation="tanh"), keras.layers.AveragePooling2D(2),
+                              keras.layers.Flatten(), keras.layers.BatchNormalization(),
+                              keras.layers.Dense(10, activation="tanh")])
+    a, b = keras.Input((28, 28, 1)), keras.Input((28, 28, 1))
+    distance = keras.layers.Lambda(lambda t: tf.sqrt(tf.maximum(tf.reduce_sum(tf.square(t[0] - t[1]), 1,
+                                                                               keepdims=True), 1e-7)))
+    head = keras.layers.Dense(1, activation="sigmoid")
+    out = head(keras.layers.BatchNormalization()(distance([tower(a), tower(b)])))
+    return keras.Model([a, b], out), head
+
+
+def contrastive(y, p, margin=1.0):
+    """(1 - y) p^2 + y max(margin - p, 0)^2, y = 1 for a different pair."""
+    return tf.reduce_mean((1 - y) * tf.square(p) + y * tf.square(tf.maximum(margin - p, 0.0)))
+
+
+def run(seed: int, epochs: int, flip: bool, data) -> dict:
+    (x1, x2, y), (t1, t2, ty) = data
+    keras.utils.set_random_seed(seed)
+    model, head = build()
+    w0 = float(head.kernel.numpy()[0, 0])
+    if flip and w0 < 0:
+        head.kernel.assign(-head.kernel)
+    loss = lambda t, p: contrastive(tf.reshape(t, (-1,)), tf.reshape(p, (-1,)))  # noqa: E731
+    model.compile(optimizer=keras.optimizers.RMSprop(), loss=loss)
+    start = time.perf_counter()
+    history = model.fit([x1, x2], y, batch_size=16, epochs=epochs, verbose=0, shuffle=True)
+    p = model.predict([t1, t2], batch_size=512, verbose=0).reshape(-1)
+    return {"seed": seed, "w_init": w0, "w_final": float(head.kernel.numpy()[0, 0]),
+            "loss": [round(v, 4) for v in history.history["loss"]],
+            "held_out": float(np.mean((p > 0.5) == (ty == 1))), "seconds": time.perf_counter() - start}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6])
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--flip", action="store_true", help="force the distance -> output weight positive")
+    parser.add_argument("--scan", action="store_true", help="only print each seed's initial weight")
+    args = parser.parse_args()
+    if args.scan:
+        for seed in args.seeds:
+            keras.utils.set_random_seed(seed)
+            print(f"seed {seed}: w_init {float(build()[1].kernel.numpy()[0, 0]):+.3f}")
+        return
+    test = load_mnist("test")
+    images = test.images.astype(np.float32)[..., None]  # 0-255, as the example feeds them
+    rng = np.random.default_rng(0)
+    data = (make_pairs(images[:8000], test.labels[:8000], rng),
+            make_pairs(images[8000:], test.labels[8000:], rng))
+    print(f"data: {test.source}; {len(data[0][2])} training pairs, {len(data[1][2])} held-out pairs")
+    for seed in args.seeds:
+        r = run(seed, args.epochs, args.flip, data)
+        print(f"seed {r['seed']}: w_init {r['w_init']:+.3f} -> w_final {r['w_final']:+.3f}  "
+              f"held-out {r['held_out']:.3f}  loss {r['loss'][0]} .. {r['loss'][-1]}  ({r['seconds']:.0f} s)",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
