@@ -217,3 +217,21 @@ def test_model_kind_is_read_from_keras_call_signatures():
 
     assert _tf.detect_kind(asker.Encoder()) == "encoder"
     assert _tf.detect_kind(SiameseNet(Encoder())) == "pair"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_raw_pixels_into_a_batchnorm_first_layer_are_a_note_not_a_warning(framework):
+    setup = setups(framework)["UNNORMALIZED_INPUT"]()
+    if framework == "torch":
+        from torch import nn
+
+        setup["model"] = nn.Sequential(nn.BatchNorm2d(1), *setup["model"])
+    else:
+        import keras
+
+        setup["model"] = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.BatchNormalization(),
+                                           *setup["model"].layers])
+    report = diagnose(**setup)
+    [finding] = [f for f in report.findings if f.code == "UNNORMALIZED_INPUT"]
+    assert finding.severity == "note" and finding.evidence["first_layer"].startswith("BatchNorm")
+    assert report_for(framework, "UNNORMALIZED_INPUT").measurements["first_layer"] in ("Linear", "Dense")

@@ -70,6 +70,7 @@ def diagnose(
         m.update(outputs)
         m.update(run("loss", probes.measure_loss, probe, batches, outs, kind, metric, required=True))
         m["final_activation"] = run("activation", probe.final_activation, *batches[0][:2])
+        m["first_layer"] = run("first_layer", probe.first_layer, *batches[0][:2])
         m.update(run("gradients", probes.measure_gradients, probe, batches, kind, default={}))
         m["regularization_declared"], m["regularization_in_loss"] = run(
             "regularization", probe.regularization, outs[0], batches[0][2], default=(0.0, True))

@@ -178,6 +178,17 @@ class Probe:
             return getattr(activation, "__name__", type(activation).__name__)
         return type(last).__name__
 
+    def first_layer(self, x1, x2) -> str | None:
+        """The first layer that is not an input or shape-only, nested models looked into (its class name)."""
+        layers = list(getattr(self.model, "layers", []))
+        while layers:
+            layer = layers.pop(0)
+            if getattr(layer, "layers", None):  # a nested model (a Siamese tower): its first layer is first
+                layers = list(layer.layers)
+            elif type(layer).__name__ not in SHAPE_ONLY:
+                return type(layer).__name__
+        return None
+
     def regularization(self, outputs: tuple[np.ndarray, ...], y) -> tuple[float, bool]:
         """(declared penalty, whether the loss adds it): ``model.losses``; the loss adds them when
         doubling the weights changes its value on fixed outputs."""

@@ -162,6 +162,19 @@ class Probe:
         called = [name for name in called if name not in SHAPE_ONLY]
         return called[-1] if called else None
 
+    def first_layer(self, x1, x2) -> str | None:
+        """The class name of the first leaf module the forward pass calls that is not shape-only."""
+        called: list[str] = []
+        hooks = [m.register_forward_hook(lambda mod, i, o: called.append(type(mod).__name__))
+                 for m in self.model.modules() if not list(m.children())]
+        try:
+            self.outputs(x1[:2], x2[:2])
+        finally:
+            for h in hooks:
+                h.remove()
+        called = [name for name in called if name not in SHAPE_ONLY]
+        return called[0] if called else None
+
     def regularization(self, outputs: tuple[np.ndarray, ...], y) -> tuple[float, bool]:
         """(declared penalty, whether the loss adds it): the model's ``losses`` (siamlab's models
         declare their L2 there); the loss adds it when doubling the weights changes its value."""

@@ -59,6 +59,9 @@ THRESHOLDS = {
 }
 
 
+NORMALIZING = ("BatchNorm", "LayerNorm", "GroupNorm", "InstanceNorm", "Normalization", "Rescaling")
+
+
 def _f(code: str, severity: str, evidence: dict, explanation: str, fix: str) -> Finding:
     return Finding(code, severity, {k: v for k, v in evidence.items() if v is not None}, explanation, fix)
 
@@ -81,13 +84,17 @@ def data_findings(m: dict) -> list[Finding]:
             )
         )
     if m["input_max_abs"] > t["input_scale"]:
+        first = m.get("first_layer") or ""
+        rescaled = first.startswith(NORMALIZING)  # e.g. the keras.io example: BatchNorm on 0-255 pixels
         out.append(
             _f(
                 "UNNORMALIZED_INPUT",
-                "warning",
-                {"input_max_abs": m["input_max_abs"]},
-                f"Inputs reach {m['input_max_abs']:.4g}, far outside a unit scale: activations and "
-                "gradients start huge and a learning rate that suits [0, 1] inputs is far too large.",
+                "note" if rescaled else "warning",
+                {"input_max_abs": m["input_max_abs"], "first_layer": m.get("first_layer")},
+                f"Inputs reach {m['input_max_abs']:.4g}, far outside a unit scale"
+                + (f", but the first layer ({first}) rescales them." if rescaled else
+                   ": activations and gradients start huge and a learning rate that suits [0, 1] inputs "
+                   "is far too large."),
                 "Scale images to [0, 1] (divide by 255) or standardise them.",
             )
         )
