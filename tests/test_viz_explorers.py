@@ -308,7 +308,9 @@ def test_live_curves_tracks_runs_without_ipython():
     assert curves.draw_count == 7
     loss_ax = fig.axes[0]
     labels = {line.get_label() for line in loss_ax.get_lines()}
-    assert labels >= {"seed", "fixed", "seed: constant predictor 0.2500"}
+    assert labels >= {"seed", "fixed", "constant predictor 0.2500"}
+    assert [line.get_label() for line in loss_ax.get_lines()].count("constant predictor 0.2500") == 1
+
     assert loss_ax.get_xlabel() == "epoch" and loss_ax.get_ylabel() == "loss"
     assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"] and fig._suptitle.get_text() == "demo"
     with pytest.raises(TypeError, match="History"):
@@ -316,6 +318,16 @@ def test_live_curves_tracks_runs_without_ipython():
     with pytest.raises(ValueError, match="at least one metric"):
         LiveCurves(())
 
+
+def test_live_curves_draw_one_baseline_per_value_and_whole_epochs():
+    curves = LiveCurves(("loss",), min_interval_s=0)
+    runs = [curves.run(name, baseline=0.6931) for name in ("a", "b")]
+    for history in runs:
+        for epoch in (1, 2, 3):
+            history.log(epoch, loss=0.5)
+    loss_ax = curves.finish().axes[0]
+    assert [line.get_label() for line in loss_ax.get_lines()].count("constant predictor 0.6931") == 1
+    assert all(float(t).is_integer() for t in loss_ax.get_xticks())
 
 def test_show_side_by_side_rejects_non_explorers():
     with pytest.raises(TypeError, match="expects explorers"):

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from siamlab.history import History
 from siamlab.viz._display import FigureOutput
@@ -60,14 +61,18 @@ class LiveCurves:
         colors = [f"C{i % 10}" for i in range(len(self.runs))]
         for ax, key in zip(self.axes, self.keys):
             ax.clear()
+            drawn: set[float] = set()  # one dashed line (and legend entry) per baseline value
             for history, color in zip(self.runs, colors):
                 if key in history.keys():
                     epochs, values = history.series(key)
                     ax.plot(epochs, values, "o-" if len(epochs) < 30 else "-", ms=3, color=color,
                             label=history.name)
-                if key == "loss" and history.baseline is not None:
-                    ax.axhline(history.baseline, ls="--", lw=1, color=color,
-                               label=f"{history.name}: constant predictor {history.baseline:.4f}")
+                baseline = history.baseline
+                if key == "loss" and baseline is not None and round(baseline, 4) not in drawn:
+                    drawn.add(round(baseline, 4))
+                    ax.axhline(baseline, ls="--", lw=1, color="gray" if len(self.runs) > 1 else color,
+                               label=f"constant predictor {baseline:.4f}")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
             ax.set_xlabel("epoch")
             ax.set_ylabel(key)
             ax.set_title(key)
