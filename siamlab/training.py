@@ -64,7 +64,7 @@ def epoch_batches(pairs: PairBatch | BalancedPairs, batch_size: int, steps_per_e
     stop = len(pairs) if steps_per_epoch is None else min(len(pairs), steps_per_epoch * batch_size)
     for start in range(0, stop, batch_size):
         k = order[start:min(start + batch_size, stop)]
-        yield PairBatch(pairs.left[k], pairs.right[k], pairs.same[k])
+        yield pairs[k]
 
 
 def random_batches(pairs: PairBatch | BalancedPairs, batch_size: int, n_batches: int,
@@ -76,7 +76,7 @@ def random_batches(pairs: PairBatch | BalancedPairs, batch_size: int, n_batches:
             yield pairs.sample(batch_size)
         else:
             k = rng.integers(0, len(pairs), size=batch_size)
-            yield PairBatch(pairs.left[k], pairs.right[k], pairs.same[k])
+            yield pairs[k]
 
 
 def same_share(pairs: PairBatch | BalancedPairs) -> float:

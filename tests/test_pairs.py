@@ -184,3 +184,11 @@ def test_a_bad_seed_fails_at_the_call_not_at_next(seed, error):
 
 LEFT_SEED_7 = [17, 6, 1, 5, 13, 18, 17, 12]
 RIGHT_SEED_7 = [1, 0, 18, 2, 17, 10, 16, 16]
+
+
+def test_pair_batch_slices_and_index_arrays_give_smaller_batches():
+    batch = PairBatch(np.arange(5), np.arange(5)[::-1].copy(), np.array([1, 0, 1, 0, 1], np.uint8))
+    head = batch[:2]
+    assert isinstance(head, PairBatch) and head.left.tolist() == [0, 1] and head.right.tolist() == [4, 3]
+    picked = batch[np.array([4, 0])]
+    assert picked.left.tolist() == [4, 0] and picked.same.tolist() == [1, 1] and len(picked) == 2

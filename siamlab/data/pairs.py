@@ -28,6 +28,10 @@ class PairBatch:
     def __len__(self) -> int:
         return len(self.left)
 
+    def __getitem__(self, index: slice | np.ndarray) -> PairBatch:
+        """The pairs at ``index`` (a slice or an index array), as a smaller batch."""
+        return PairBatch(self.left[index], self.right[index], self.same[index])
+
 
 def _check_labels(labels: np.ndarray) -> np.ndarray:
     labels = np.asarray(labels)

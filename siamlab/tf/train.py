@@ -118,9 +118,8 @@ def pair_outputs(model, images: np.ndarray, pairs: PairBatch, batch_size: int = 
     """One number per pair as numpy: the distance (distance head or Encoder) or the logit."""
     if _head(model) == "distance":
         return pair_distances(model, images, pairs, batch_size)
-    out = [model(*batch_tensors(images, PairBatch(*(a[i:i + batch_size] for a in (pairs.left, pairs.right,
-                                                                              pairs.same))))[:2],
-                 training=False).numpy() for i in range(0, len(pairs), batch_size)]
+    out = [model(*batch_tensors(images, pairs[i:i + batch_size])[:2], training=False).numpy()
+           for i in range(0, len(pairs), batch_size)]
     return np.concatenate(out).astype(np.float64)
 
 

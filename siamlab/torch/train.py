@@ -144,8 +144,7 @@ def pair_outputs(model, images: np.ndarray, pairs: PairBatch, batch_size: int = 
     device = _device_of(model)
     out = []
     for i in range(0, len(pairs), batch_size):
-        part = PairBatch(*(a[i:i + batch_size] for a in (pairs.left, pairs.right, pairs.same)))
-        out.append(model(*batch_tensors(images, part, device)[:2]).cpu().numpy())
+        out.append(model(*batch_tensors(images, pairs[i:i + batch_size], device)[:2]).cpu().numpy())
     return np.concatenate(out).astype(np.float64)
 
 
