@@ -1,9 +1,17 @@
 """Data as numpy arrays and index batches; no deep-learning framework is imported here."""
-from siamlab.data.mnist import MnistData, MnistDownloadError, MnistFormatError, load_mnist
+from siamlab.data.mnist import (
+    TRAIN_SUBSET,
+    MnistData,
+    MnistDownloadError,
+    MnistFormatError,
+    load_mnist,
+    train_subset,
+)
 from siamlab.data.objects import OBJECT_CLASSES, ObjectImages, make_objects
 from siamlab.data.pairs import AllPairs, BalancedPairs, PairBatch, take_pairs
 
 __all__ = [
     "AllPairs", "BalancedPairs", "MnistData", "MnistDownloadError", "MnistFormatError",
-    "OBJECT_CLASSES", "ObjectImages", "PairBatch", "load_mnist", "make_objects", "take_pairs",
+    "OBJECT_CLASSES", "ObjectImages", "PairBatch", "TRAIN_SUBSET", "load_mnist", "make_objects", "take_pairs",
+    "train_subset",
 ]

@@ -20,6 +20,11 @@ or "local IDX files, N images, not the official release" (a partial or re-packed
 Image counts come from the IDX headers; a file whose payload does not match its header
 (truncated, corrupt, wrong magic) raises ``MnistFormatError`` naming the file, and no file is
 decompressed beyond what its header promises.
+
+Default mode trains on a fixed-size subset, whatever the download holds: ``load_mnist("train",
+first=train_subset())`` keeps the first ``TRAIN_SUBSET`` = 1,762 training images (the course's shared
+prefix) unless ``SIAMLAB_FULL=1``, so a full 60,000-image download gives the same images, pairs and
+numbers as the prefix, and no step slows down.
 """
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from siamlab import config
+from siamlab.validate import positive_int
 
 MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -67,6 +73,9 @@ IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049  # 0x00000803, 0x00000801
 MAX_IDX_BYTES = 100_000 * 28 * 28  # MNIST has 70,000 images; a header promising more is refused
 FALLBACK_SOURCE = "fallback: scikit-learn 8x8 handwritten digits resampled to 28x28 (not MNIST)"
 FALLBACK_TRAIN_SIZE = 1297  # the first 1,297 of sklearn's 1,797 digits; the last 500 are "test"
+# Default mode uses at most the first 1,762 training images: the prefix in the course's shared folder
+# (see train_subset), so a full download changes neither the data nor the time of any default run.
+TRAIN_SUBSET = 1762
 SOCKET_TIMEOUT_S = 2.0  # connecting, or waiting for the next bytes, per mirror
 STALL_S = 5.0  # a download attempt with no progress for this long is given up (DNS included)
 TEMP_PREFIX = ".siamlab-tmp-"
@@ -437,18 +446,32 @@ def _load_files(split: str) -> tuple[np.ndarray, np.ndarray, str] | None:
     return images, labels, f"MNIST {split} split (official release, downloaded to {folder})"
 
 
-def load_mnist(split: str = "train", digits: Iterable[int] | None = None) -> MnistData:
+def train_subset() -> int | None:
+    """``first`` for a training-split load: ``TRAIN_SUBSET`` (1,762) in default mode, ``None`` (the
+    whole split) with ``SIAMLAB_FULL=1``. Read at call time, like ``config.pick``."""
+    return config.pick(TRAIN_SUBSET, None)
+
+
+def load_mnist(split: str = "train", digits: Iterable[int] | None = None,
+               first: int | None = None) -> MnistData:
     """Load an MNIST split (optionally only some digits) from the first place that has it.
 
-    ``split`` is "train" or "test"; ``digits`` e.g. ``[0, 1]`` keeps those classes.
+    ``split`` is "train" or "test"; ``digits`` e.g. ``[0, 1]`` keeps those classes. ``first`` keeps
+    only the first ``first`` images of the split, before the digit filter: a fixed-size subset
+    whatever the folder holds (``first=train_subset()`` is default mode's; a cut is named in
+    ``source``).
     """
     wanted = _check_args(split, digits)
+    first = None if first is None else positive_int("first", first)
     found = _load_files(split)
     if found is None:
         images, labels = fallback_digits(split)
         source = FALLBACK_SOURCE
     else:
         images, labels, source = found
+    if first is not None and len(labels) > first:
+        source = f"{source}, its first {first:,} of {len(labels):,} images"
+        images, labels = images[:first].copy(), labels[:first].copy()  # not views: frees the rest
     if wanted is not None:
         keep = np.isin(labels, wanted)
         images, labels = images[keep], labels[keep]

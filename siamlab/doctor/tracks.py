@@ -37,15 +37,16 @@ def tf_asker() -> dict:
 
 def tf_fixed() -> dict:
     """siamlab.tf's Encoder(l2=0.01), contrastive loss plus the L2 penalties (as ``make_step`` adds
-    them), Adam 1e-3, balanced pairs of MNIST 0/1 in batches of 64."""
+    them), Adam 1e-3, balanced pairs of MNIST 0/1 in batches of 64, drawn from the first
+    ``TRAIN_SUBSET`` training images in every mode (the doctor's probes do not scale)."""
     import tensorflow as tf
 
     from siamlab import metrics
-    from siamlab.data.mnist import load_mnist
+    from siamlab.data.mnist import TRAIN_SUBSET, load_mnist
     from siamlab.data.pairs import BalancedPairs
     from siamlab.tf import Encoder, contrastive_loss, euclidean_distance, make_optimizer
 
-    split = load_mnist("train", digits=[0, 1])
+    split = load_mnist("train", digits=[0, 1], first=TRAIN_SUBSET)
     pairs = BalancedPairs(split.labels, seed=0).sample(N_BATCHES * 64)
     images = split.images.astype(np.float32)[..., None] / 255.0
     model = Encoder(l2=0.01)

@@ -12,7 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 from siamlab import config, metrics
-from siamlab.data.mnist import load_mnist
+from siamlab.data.mnist import load_mnist, train_subset
 from siamlab.tf import asker
 
 
@@ -33,8 +33,12 @@ def settings() -> Settings:
 
 def asker_data(n_images: int | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     """(x, y, source): every ordered pair of ``n_images`` MNIST 0/1 training images built by
-    ``asker.make_pairs`` (x (P, 2, 28, 28, 1) in [0, 1], y (P,) 1 = same), shuffled."""
-    train = load_mnist("train", digits=[0, 1])
+    ``asker.make_pairs`` (x (P, 2, 28, 28, 1) in [0, 1], y (P,) 1 = same), shuffled.
+
+    The images are drawn from the 0/1 images among the first ``TRAIN_SUBSET`` training images
+    (``train_subset()``; the whole split with ``SIAMLAB_FULL=1``), so a full download gives the
+    same pairs as the course's 1,762-image prefix."""
+    train = load_mnist("train", digits=[0, 1], first=train_subset())
     n_images = settings().images if n_images is None else n_images
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(train.labels), size=min(n_images, len(train.labels)), replace=False)
