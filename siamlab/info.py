@@ -53,10 +53,7 @@ def _torch_devices(torch) -> str:
 
 def tensorflow_devices() -> str:
     """The GPUs TensorFlow sees, or why it sees none; never raises."""
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
+    try:  # quiet: ``import siamlab`` filters TensorFlow's C++ start-up lines (siamlab._tf_logs)
         import tensorflow as tf
     except Exception as exc:  # e.g. AttributeError from a numpy/binary mismatch
         return _import_failure("tensorflow", exc)

@@ -4,23 +4,20 @@ defaults and meanings as ``siamlab.torch`` (see docs/api.md); images are channel
 Importing this package applies the seed of an earlier ``siamlab.seed_everything`` call.
 ``asker`` (the asker's broken code), ``every_pair`` and ``reproduce`` are imported on demand.
 """
-import os as _os
+# ``import siamlab`` (run before this package) made this import quiet: see siamlab._tf_logs
+import tensorflow as _tf  # noqa: F401
 
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep notebooks free of C++ info logs
-
-import tensorflow as _tf  # noqa: E402,F401
-
-from siamlab import seeding as _seeding  # noqa: E402
-from siamlab.tf.losses import contrastive_loss, euclidean_distance, logit_bce_loss  # noqa: E402
-from siamlab.tf.models import Encoder, SiameseNet, TwoChannelNet  # noqa: E402
-from siamlab.tf.tensors import (  # noqa: E402
+from siamlab import seeding as _seeding
+from siamlab.tf.losses import contrastive_loss, euclidean_distance, logit_bce_loss
+from siamlab.tf.models import Encoder, SiameseNet, TwoChannelNet
+from siamlab.tf.tensors import (
     batch_tensors,
     check_pairs,
     device,
     identical_pair_share,
     images_tensor,
 )
-from siamlab.tf.train import (  # noqa: E402
+from siamlab.tf.train import (
     embed,
     evaluate,
     lr_range_test,
