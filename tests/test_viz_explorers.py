@@ -1,6 +1,8 @@
 """The viz package: projections, explorers' state and figures, pair grid, live curves, widgets."""
 from __future__ import annotations
 
+import base64
+import io
 import subprocess
 import sys
 
@@ -347,23 +349,157 @@ def test_show_figure_rejects_non_figures():
         show_figure([1, 2])
 
 
-def test_show_outputs_one_static_figure_and_updates_in_place():
-    """In an IPython shell, show() emits widget + one PNG; later moves update, never add, outputs."""
+def shown(show, *changes):
+    """The outputs an IPython shell records for ``show()`` followed by ``changes``."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
     InteractiveShell.instance()
+    with capture_output() as captured:
+        show()
+        for change in changes:
+            change()
+    return captured.outputs
+
+
+def png_of(output) -> np.ndarray:
+    from matplotlib import image
+
+    return image.imread(io.BytesIO(base64.b64decode(output.data["image/png"])), format="png")
+
+
+def test_show_emits_one_output_holding_widget_view_picture_and_one_line():
+    """One display: the live widget view for JupyterLab, a PNG for GitHub/nbviewer, one line of text."""
+    from siamlab.viz._display import WIDGET_VIEW
+    from siamlab.viz._explorer import PLAIN_REPR
+
     d, same = pairs(300)
     ex = DistanceExplorer(d, same)
-    with capture_output() as captured:
-        ex.show()
-        for t in (0.2, 0.4, 0.6):
-            ex.set_threshold(t)
-    new_pngs = [o for o in captured.outputs if "image/png" in o.data and not o.update]
-    updates = [o for o in captured.outputs if o.update]
-    assert len(new_pngs) == 1 and len(updates) == 3, [(sorted(o.data), o.update) for o in captured.outputs]
-    assert len({o.transient["display_id"] for o in updates + new_pngs}) == 1
-    assert ex._static.updates == 3
+    (output,) = shown(ex.show)
+    assert sorted(output.data) == [WIDGET_VIEW, "image/png", "text/plain"] and not output.update
+    assert output.data["text/plain"] == PLAIN_REPR and "\n" not in PLAIN_REPR
+    (shown_output,) = ex._outputs
+    assert output.data[WIDGET_VIEW] == {"version_major": 2, "version_minor": 0,
+                                        "model_id": shown_output.widget.model_id}
+    assert base64.b64decode(output.data["image/png"]) == ex.png()
+    assert shown_output.widget._view_count == 0  # front ends report their views there
+    assert "siamlab-distanceexplorer" in shown_output.widget._dom_classes
+
+
+def test_code_changes_redraw_the_picture_in_place_control_moves_do_not():
+    """Headless (no front end counts a view): set_threshold from code replaces the one output's PNG;
+    the widget's own slider only updates the widget."""
+    d, same = pairs(300)
+    ex = DistanceExplorer(d, same)
+    outputs = shown(ex.show, *[lambda t=t: ex.set_threshold(t) for t in (0.2, 0.4, 0.6)],
+                    lambda: setattr(ex.slider, "value", 0.3))
+    new = [o for o in outputs if not o.update]
+    updates = [o for o in outputs if o.update]
+    assert len(new) == 1 and len(updates) == 3, [(sorted(o.data), o.update) for o in outputs]
+    assert len({o.transient["display_id"] for o in outputs}) == 1
+    assert ex._outputs[0].updates == 3 and ex.threshold == 0.3  # the slider moved it, no new output
+    assert "threshold 0.3000" in ex._label.value
+    assert not np.array_equal(png_of(updates[0]), png_of(updates[-1]))
+
+
+def test_no_picture_updates_while_a_front_end_shows_the_widget():
+    """JupyterLab counts its views in ``_view_count``: then the widget alone shows code changes too."""
+    d, same = pairs(300)
+    ex = DistanceExplorer(d, same)
+
+    def front_end_renders_it():
+        ex._outputs[0].widget._view_count = 1
+
+    before = []
+    outputs = shown(ex.show, front_end_renders_it, lambda: before.append(ex._image.value),
+                    lambda: ex.set_threshold(0.2))
+    assert len(outputs) == 1 and ex._outputs[0].updates == 0
+    assert ex._image.value != before[0] and "threshold 0.2000" in ex._label.value
+
+
+def test_side_by_side_is_one_output_with_one_picture_of_all():
+    from siamlab.viz import show_side_by_side
+    from siamlab.viz._display import WIDGET_VIEW
+
+    emb, labels = snapshots(collapse=False)
+    images = np.random.default_rng(0).random((len(labels), 6, 7))
+    left, right = EmbeddingExplorer(emb, labels, images, neighbours=2), EmbeddingExplorer(emb, labels)
+    outputs = shown(lambda: show_side_by_side(left, right), lambda: right.set_epoch(0))
+    assert [o.update for o in outputs] == [False, True]
+    assert sorted(outputs[0].data) == [WIDGET_VIEW, "image/png", "text/plain"]
+    assert left._outputs == right._outputs and len(left._outputs) == 1
+    assert repr(left._outputs[0].widget) == outputs[0].data["text/plain"]
+    widths, heights = zip(*[figure_png_size(e.png()) for e in (left, right)])
+    picture = png_of(outputs[1])
+    assert sum(widths) + 12 > 1200  # too wide for one row: one above the other
+    assert picture.shape[:2] == (sum(heights) + 12, max(widths))
+    assert not np.array_equal(picture, png_of(outputs[0]))  # right moved to epoch 0
+
+
+def figure_png_size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_combine_pngs_in_a_row_when_narrow_else_in_a_column():
+    from siamlab.viz._display import combine_pngs
+
+    def picture(width, height, color):
+        fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+        fig.patch.set_facecolor(color)
+        return figure_png(fig, dpi=100)
+
+    a, b = picture(300, 200, "red"), picture(200, 100, "blue")
+    row = png_of_bytes(combine_pngs([a, b], gap=10))
+    assert row.shape == (200, 510, 4)
+    assert np.allclose(row[0, 0, :3], [1, 0, 0]) and np.allclose(row[0, 400, :3], [0, 0, 1])
+    assert np.allclose(row[150, 400], 1.0) and np.allclose(row[0, 305], 1.0)  # white padding and gap
+    column = png_of_bytes(combine_pngs([a, b], max_width=400, gap=10))
+    assert column.shape == (310, 300, 4)
+    assert np.allclose(column[250, 100, :3], [0, 0, 1]) and np.allclose(column[250, 250], 1.0)
+    with pytest.raises(ValueError, match="at least one picture"):
+        combine_pngs([])
+
+
+def png_of_bytes(png: bytes) -> np.ndarray:
+    from matplotlib import image
+
+    return image.imread(io.BytesIO(png), format="png")
+
+
+def test_show_outside_ipython_displays_nothing(monkeypatch):
+    import IPython
+
+    from siamlab.viz import show_side_by_side
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)  # earlier tests started a shell
+    d, same = pairs(100)
+    ex = DistanceExplorer(d, same)
+    ex.show()
+    show_side_by_side(ex, ex)
+    assert ex._outputs == [] and ex.set_threshold(0.5).threshold == 0.5
+
+
+def test_notebook05_saved_outputs_show_each_explorer_once():
+    """The committed notebook: every widget output carries its picture and the one line; no separate
+    static copies, no widget state in the metadata (GitHub refuses a state without "state")."""
+    import json
+
+    from conftest import REPO
+
+    from siamlab.viz._display import WIDGET_VIEW
+    from siamlab.viz._explorer import PLAIN_REPR
+
+    notebook = json.loads((REPO / "notebooks" / "05_explorers.ipynb").read_text())
+    assert "widgets" not in notebook["metadata"]
+    outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    views = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
+    assert len(views) == 5  # seed 1 before/after (one row), fixed TF, seed 2 + fixed torch (one row), ...
+    for output in views:
+        assert sorted(output["data"]) == [WIDGET_VIEW, "image/png", "text/plain"]
+        assert "".join(output["data"]["text/plain"]) == PLAIN_REPR
+    texts = ["".join(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", "")) for o in outputs]
+    assert not [t for t in texts if "Static copy" in t or "oneDNN" in t or "absl" in t]
+    assert [o.get("name") for o in outputs if o["output_type"] == "stream"].count("stderr") == 0
 
 
 def test_live_curves_in_ipython_keep_one_output():

@@ -1,17 +1,21 @@
 """The shared shape of an explorer: state + figure + text, optional ipywidgets controls.
 
-Subclasses draw once in ``__init__`` and then only update artists. ``show()`` displays the
-controls (a live view, an ``ipywidgets.Image`` of the figure) and one static PNG copy that a
-saved notebook keeps (readable on GitHub, and all a headless run produces).
+Subclasses draw once in ``__init__`` and then only update artists. ``show()`` displays ONE output
+(``siamlab.viz._display.WidgetOutput``): the live widget (controls, the state text, the figure as an
+``ipywidgets.Image``) where a front end renders widgets, else a PNG of the figure (GitHub, nbviewer,
+a saved notebook not yet run), else one line of text. Changes made by code (``set_threshold`` in a
+later cell) also redraw that PNG while no front end shows the widget, so a headless run saves the
+final state; moves of the widget's own controls only update the widget.
 """
 from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 from matplotlib.figure import Figure
 
-from siamlab.viz._display import FigureOutput, figure_png, in_ipython
+from siamlab.viz._display import WidgetOutput, combine_pngs, figure_png, in_ipython
 
 PLAIN_REPR = "interactive view: run in JupyterLab (or Colab / VS Code) to use it"
 _BOXES: dict = {}
@@ -55,7 +59,8 @@ class Explorer:
     def __init__(self) -> None:
         self._image = None  # ipywidgets.Image showing the figure, once widget() was built
         self._label = None  # ipywidgets.HTML showing ``text``
-        self._static = FigureOutput(self.dpi)
+        self._outputs: list[WidgetOutput] = []  # the notebook outputs showing this explorer
+        self._control_depth = 0  # > 0 while one of the widget's own controls drives a change
         self.refresh_count = 0
 
     @property
@@ -76,14 +81,31 @@ class Explorer:
         figure_png(self.figure, self.dpi)
         self.figure.set_layout_engine("none")
 
+    @contextmanager
+    def _by_control(self):
+        """Mark changes made by this explorer's own controls (they update the live widget only)."""
+        self._control_depth += 1
+        try:
+            yield
+        finally:
+            self._control_depth -= 1
+
+    def _control(self, action):
+        """A widget callback that runs ``action(*args)`` as a change made by a control."""
+        def callback(*args):
+            with self._by_control():
+                action(*args)
+        return callback
+
     def _refresh(self) -> None:
         """Push the updated figure and text to whatever is showing them."""
         self.refresh_count += 1
         if self._image is not None:
             self._image.value = self.png()
             self._label.value = f"<b>{self.text}</b>"
-        if self._static.handle is not None:
-            self._static.show(self.figure)
+        if not self._control_depth:
+            for output in self._outputs:
+                output.refresh()
 
     def widget(self):
         """An ipywidgets box: controls, the state text and the figure as a live image."""
@@ -99,26 +121,25 @@ class Explorer:
         return box
 
     def show(self) -> None:
-        """Display the interactive widget and a static copy of the figure (kept when saved)."""
+        """Display the explorer as one output: the live widget, or where none can run, a PNG of the figure."""
         if not in_ipython():
             return
-        from IPython.display import Markdown, display
-
-        display(self.widget())
-        display(Markdown(f"*Static copy for saved notebooks:* {self.text}"))
-        self._static.show(self.figure)
+        output = WidgetOutput(self.widget(), self.png, PLAIN_REPR)
+        self._outputs.append(output)
+        output.show()
 
 
 def show_side_by_side(*explorers: Explorer) -> None:
-    """Display several explorers' widgets in one row, then a static copy of each figure."""
+    """Display several explorers as one output: their widgets in one row, or one PNG of all figures
+    (in a row when narrow enough, else one above the other)."""
     if not explorers or not all(isinstance(e, Explorer) for e in explorers):
         raise TypeError(f"show_side_by_side expects explorers, got {[type(e).__name__ for e in explorers]}")
     if not in_ipython():
         return
     import ipywidgets as widgets
-    from IPython.display import Markdown, display
 
-    display(quiet_box("HBox", [e.widget() for e in explorers], layout=widgets.Layout(overflow="auto")))
+    row = quiet_box("HBox", [e.widget() for e in explorers], layout=widgets.Layout(overflow="auto"))
+    output = WidgetOutput(row, lambda: combine_pngs([e.png() for e in explorers]), PLAIN_REPR)
     for explorer in explorers:
-        display(Markdown(f"*Static copy for saved notebooks:* {explorer.text}"))
-        explorer._static.show(explorer.figure)
+        explorer._outputs.append(output)
+    output.show()

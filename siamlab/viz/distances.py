@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from siamlab.metrics import roc_analysis
 from siamlab.viz._explorer import Explorer
+from siamlab.viz.colors import DIFFERENT_PAIRS, SAME_PAIRS
 
 
 class DistanceExplorer(Explorer):
@@ -71,8 +72,8 @@ class DistanceExplorer(Explorer):
         fig = self.figure = Figure(figsize=(13, 3.8), layout="constrained")
         ax_hist, ax_roc, ax_cm = fig.subplots(1, 3, width_ratios=[1.6, 1, 0.8])
         edges = np.linspace(*self.range, bins + 1)
-        for values, label, color in ((self._same_sorted, "same pairs", "C2"),
-                                     (self._diff_sorted, "different pairs", "C3")):
+        for values, label, color in ((self._same_sorted, "same pairs", SAME_PAIRS),
+                                     (self._diff_sorted, "different pairs", DIFFERENT_PAIRS)):
             ax_hist.hist(values, bins=edges, histtype="stepfilled", alpha=0.45, color=color,
                          label=f"{label} (n={len(values)})")
         self._line = ax_hist.axvline(self.threshold, color="k", lw=2, label="threshold")
@@ -124,7 +125,7 @@ class DistanceExplorer(Explorer):
                                      description="threshold", readout_format=".4f", continuous_update=False,
                                      layout=widgets.Layout(width="480px"))
         slider.add_class("siamlab-threshold")
-        slider.observe(lambda change: self.set_threshold(change["new"]), names="value")
+        slider.observe(self._control(lambda change: self.set_threshold(change["new"])), names="value")
         best = widgets.Button(description="best threshold")
         best.on_click(lambda _: setattr(slider, "value", min(max(self.roc.best_threshold, lo), hi)))
         self.slider = slider

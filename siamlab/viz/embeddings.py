@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from siamlab.history import History
 from siamlab.validate import positive_int
 from siamlab.viz._explorer import Explorer, click_events
+from siamlab.viz.colors import class_color
 from siamlab.viz.images import as_2d_images
 from siamlab.viz.projection import check_embeddings, class_separation, embedding_spread, pca_basis, project
 
@@ -196,7 +197,7 @@ class EmbeddingExplorer(Explorer):
         pad = np.where(hi > lo, 0.05 * (hi - lo), 1.0)
         ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-        self._scatters = [ax.scatter([], [], s=10, color=f"C{i % 10}", label=self._name(c))
+        self._scatters = [ax.scatter([], [], s=10, color=class_color(c, i), label=self._name(c))
                           for i, c in enumerate(self.classes)]
         (self._marker,) = ax.plot([], [], "o", ms=12, mfc="none", mec="k", mew=2, label="selected")
         (self._links,) = (ax.plot([], [], "x", ms=8, color="k", label="nearest neighbours")
@@ -239,11 +240,11 @@ class EmbeddingExplorer(Explorer):
         epoch = widgets.SelectionSlider(options=self.epochs, value=self.epoch, description="epoch",
                                         continuous_update=False, layout=widgets.Layout(width="360px"))
         epoch.add_class("siamlab-epoch")
-        epoch.observe(lambda change: self.set_epoch(change["new"]), names="value")
+        epoch.observe(self._control(lambda change: self.set_epoch(change["new"])), names="value")
         point = widgets.BoundedIntText(value=self.selected, min=0, max=len(self.labels) - 1,
                                        description="point")
         point.add_class("siamlab-point")
-        point.observe(lambda change: self.select(int(change["new"])), names="value")
+        point.observe(self._control(lambda change: self.select(int(change["new"]))), names="value")
         self.epoch_slider, self.point_box = epoch, point
         event = click_events()  # None without ipyevents or where its front end cannot load
         if self._image is not None and event is not None:  # JupyterLab bonus: click a point to select it

@@ -1,6 +1,9 @@
 """Notebook 05 in a real browser: JupyterLab + headless Chromium run it, then the widgets must
 render and respond (threshold slider -> accuracy text and figure; epoch slider -> scatter).
 
+Each explorer is one output holding the widget view, a PNG and one line of text: opened untrusted
+(as a fresh clone is) JupyterLab must show the PNGs; once run, the widgets alone (no static copies).
+
 Screenshots land in ``artifacts/browser/``; with SIAMLAB_UPDATE_DOCS_IMG=1 the explorer shots
 are also copied to ``docs/img/`` (the README's pictures). Skips when Chromium is not installed.
 """
@@ -68,7 +71,8 @@ def lab(tmp_path, real_mnist):
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
          "--IdentityProvider.token=", "--ServerApp.password=",
-         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"],
+         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+         "--NotebookNotary.db_file=:memory:"],  # no notebook is trusted from earlier runs
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -125,7 +129,7 @@ return {kernel: nb.sessionContext.session.kernel.status,
 
 
 def wait_for(driver, condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
+    deadline, value = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
         value = condition()
         if value:
@@ -133,7 +137,20 @@ def wait_for(driver, condition, timeout: float, what: str):
         time.sleep(0.5)
     shot = ARTIFACTS / f"timeout-{what.replace(' ', '_')}.png"
     driver.save_screenshot(str(shot))
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (screenshot {shot})")
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}, last seen {value!r} "
+                f"(screenshot {shot})")
+
+
+OUTPUT_KINDS = """
+const outputs = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'));
+const count = test => outputs.filter(test).length;
+return {images: count(o => o.classList.contains('jp-RenderedImage')),
+        widgets: count(o => o.classList.contains('jupyter-widgets') || o.querySelector('.jupyter-widgets')),
+        errors: count(o => o.textContent.includes('Error displaying widget')),
+        plain: count(o => o.textContent.includes('interactive view: run in')),
+        explorers: document.querySelectorAll('.siamlab-distanceexplorer, .siamlab-embeddingexplorer').length};
+"""
+SAVED_PICTURES = 8  # LiveCurves, 2 pair grids and 5 explorer outputs (two of them a row of two)
 
 
 def drag(driver, handle, dx: int) -> None:
@@ -152,6 +169,11 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
     browser.get(f"{lab}/lab/tree/{NOTEBOOK.name}")
     wait_for(browser, lambda: (s := browser.execute_script(NOTEBOOK_STATE)) and s["kernel"] == "idle",
              120, "kernel ready")
+    # The committed outputs, untrusted: widget views are an "unsafe" mime type, so each explorer's PNG.
+    saved = wait_for(browser, lambda: (k := browser.execute_script(OUTPUT_KINDS))["images"] >= SAVED_PICTURES
+                     and k, 60, "saved pictures")
+    browser.save_screenshot(str(ARTIFACTS / "notebook05-saved-untrusted.png"))
+    assert saved == {"images": SAVED_PICTURES, "widgets": 0, "errors": 0, "plain": 0, "explorers": 0}, saved
     browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
 
     def finished():
@@ -162,6 +184,11 @@ def test_notebook05_widgets_render_and_respond(lab, browser):
         return state and state["done"] == state["cells"] and state["kernel"] == "idle" and state
     wait_for(browser, finished, RUN_TIMEOUT_S, "notebook run")
     browser.save_screenshot(str(ARTIFACTS / "notebook05-after-run.png"))
+    # Live: each explorer once, as a widget; the only pictures are LiveCurves and the two pair grids.
+    live = wait_for(browser, lambda: (k := browser.execute_script(OUTPUT_KINDS))["explorers"] >= 7 and k, 30,
+                    "explorer widgets")
+    assert live["images"] == 3 and live["errors"] == 0 and live["plain"] == 0, live
+    assert live["explorers"] == 7, f"expected 3 distance + 4 embedding explorers, each once: {live}"
 
     # Threshold explorer: the first distance explorer after the side-by-side pair is the TF one;
     # any of them must respond, so take the last (section 3, the threshold explorer proper).
