@@ -1,7 +1,7 @@
 """Notebook 02 in full mode (SIAMLAB_FULL=1): all ten digits must reach >= 96% held-out pair
 accuracy, and the number recorded in the notebook's markdown must still be what a run gives.
 
-About 3 minutes on 2 CPU cores; deselect with ``-m "not full"``.
+Several minutes on 2 CPU cores (pytest --durations shows it); deselect with ``-m "not full"``.
 """
 from __future__ import annotations
 
