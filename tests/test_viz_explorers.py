@@ -331,6 +331,17 @@ def test_live_curves_draw_one_baseline_per_value_and_whole_epochs():
     assert [line.get_label() for line in loss_ax.get_lines()].count("constant predictor 0.6931") == 1
     assert all(float(t).is_integer() for t in loss_ax.get_xticks())
 
+
+def test_live_curves_draw_a_weight_decay_run_without_its_penalty_against_the_baseline():
+    curves = LiveCurves(("loss",), min_interval_s=0)
+    decayed, plain = curves.run("decayed", baseline=0.25), curves.run("plain", baseline=0.25)
+    for epoch in (1, 2):
+        decayed.log(epoch, loss=0.9, data_loss=0.2)   # 0.7 of it is the L2 penalty
+        plain.log(epoch, loss=0.3, data_loss=0.3)
+    lines = {line.get_label(): line.get_ydata() for line in curves.finish().axes[0].get_lines()}
+    assert list(lines["decayed (without the L2 term)"]) == [0.2, 0.2]
+    assert list(lines["plain"]) == [0.3, 0.3]
+
 def test_show_side_by_side_rejects_non_explorers():
     with pytest.raises(TypeError, match="expects explorers"):
         from siamlab.viz import show_side_by_side

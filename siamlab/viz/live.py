@@ -1,15 +1,18 @@
 """Loss and metric curves that redraw in place while a model trains.
 
 One figure per ``LiveCurves``; each tracked ``History`` is one coloured run, its baseline a
-dashed line. In a live notebook the figure updates in place (an IPython display handle, no
-widget needed); a saved or headless run (nbval) keeps exactly one final static figure, the
-same one a live frontend shows at the end. Outside IPython it draws nothing until ``figure``.
+dashed line (on the loss panel a run with weight decay is drawn without the penalty, as its
+legend says, so that it compares with that line). In a live notebook the figure updates in
+place (an IPython display handle, no widget needed); a saved or headless run (nbval) keeps
+exactly one final static figure, the same one a live frontend shows at the end. Outside
+IPython it draws nothing until ``figure``.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
 
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -64,9 +67,9 @@ class LiveCurves:
             drawn: set[float] = set()  # one dashed line (and legend entry) per baseline value
             for history, color in zip(self.runs, colors):
                 if key in history.keys():
-                    epochs, values = history.series(key)
+                    epochs, values, label = _curve(history, key)
                     ax.plot(epochs, values, "o-" if len(epochs) < 30 else "-", ms=3, color=color,
-                            label=history.name)
+                            label=label)
                 baseline = history.baseline
                 if key == "loss" and baseline is not None and round(baseline, 4) not in drawn:
                     drawn.add(round(baseline, 4))
@@ -97,3 +100,15 @@ class LiveCurves:
 
     def __exit__(self, *exc) -> None:
         self.finish()
+
+
+def _curve(history: History, key: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """(epochs, values, legend label) of one run. On the "loss" panel a run that logged a
+    ``data_loss`` different from its ``loss`` (weight decay on) is drawn without the penalty:
+    the constant-predictor line is a data-loss value, and the legend says so."""
+    epochs, values = history.series(key)
+    if key == "loss" and "data_loss" in history.keys():
+        data_epochs, data_values = history.series("data_loss")
+        if len(data_values) == len(values) and not np.allclose(data_values, values):
+            return data_epochs, data_values, f"{history.name} (without the L2 term)"
+    return epochs, values, history.name
