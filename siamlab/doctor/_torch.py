@@ -146,24 +146,8 @@ class Probe:
         self.reset()
         return losses, ratio, after
 
-    def final_activation(self, x1, x2) -> str | None:
-        """The class name of the last leaf module the forward pass calls ('ReLU', 'Sigmoid', ...)."""
-        called: list[str] = []
-        hooks = [
-            m.register_forward_hook(lambda mod, i, o: called.append(type(mod).__name__))
-            for m in self.model.modules()
-            if not list(m.children())
-        ]
-        try:
-            self.outputs(x1[:2], x2[:2])
-        finally:
-            for h in hooks:
-                h.remove()
-        called = [name for name in called if name not in SHAPE_ONLY]
-        return called[-1] if called else None
-
-    def first_layer(self, x1, x2) -> str | None:
-        """The class name of the first leaf module the forward pass calls that is not shape-only."""
+    def _layers_called(self, x1, x2) -> list[str]:
+        """Class names of the leaf modules one forward pass calls, in order, shape-only ones left out."""
         called: list[str] = []
         hooks = [m.register_forward_hook(lambda mod, i, o: called.append(type(mod).__name__))
                  for m in self.model.modules() if not list(m.children())]
@@ -172,7 +156,16 @@ class Probe:
         finally:
             for h in hooks:
                 h.remove()
-        called = [name for name in called if name not in SHAPE_ONLY]
+        return [name for name in called if name not in SHAPE_ONLY]
+
+    def final_activation(self, x1, x2) -> str | None:
+        """The class name of the last leaf module the forward pass calls ('ReLU', 'Sigmoid', ...)."""
+        called = self._layers_called(x1, x2)
+        return called[-1] if called else None
+
+    def first_layer(self, x1, x2) -> str | None:
+        """The class name of the first leaf module the forward pass calls that is not shape-only."""
+        called = self._layers_called(x1, x2)
         return called[0] if called else None
 
     def regularization(self, outputs: tuple[np.ndarray, ...], y) -> tuple[float, bool]:

@@ -11,8 +11,5 @@ DIFFERENT_PAIRS = "C3"  # red
 def class_color(label: object, position: int = 0) -> str:
     """The colour of a class: "C<label>" for an integer label (digit 7 is always "C7"), otherwise
     "C<position>" (its place among the classes shown)."""
-    if isinstance(label, numbers.Integral) and not isinstance(label, bool) and label >= 0:
-        return f"C{int(label) % 10}"
-    if isinstance(label, numbers.Real) and float(label).is_integer() and label >= 0:
-        return f"C{int(label) % 10}"
-    return f"C{position % 10}"
+    whole = isinstance(label, numbers.Real) and not isinstance(label, bool) and float(label).is_integer()
+    return f"C{int(label) % 10}" if whole and label >= 0 else f"C{position % 10}"
