@@ -4,8 +4,10 @@ Everything that a notebook or test may want to change without editing code lives
 - ``SIAMLAB_FULL=1``     full mode: more data and epochs (meant for GPU kernels);
 - ``SIAMLAB_DATA_DIR``   a folder holding ``mnist/*.gz`` (checked before the cache);
 - ``SIAMLAB_CACHE_DIR``  where downloads go (default: the user cache, e.g. ~/.cache/siamlab);
-- ``SIAMLAB_OFFLINE=1``  never try the network; use local files or the bundled fallback.
-The two flags accept 1/true/yes/on and 0/false/no/off/empty; any other value is an error.
+- ``SIAMLAB_OFFLINE=1``  never try the network; use local files or the bundled fallback;
+- ``SIAMLAB_FALLBACK_DIGITS=1``  use the offline fallback digits even where MNIST is at hand, to see
+  (and test) what a student gets when the course's MNIST files are deleted or corrupt.
+The flags accept 1/true/yes/on and 0/false/no/off/empty; any other value is an error.
 """
 from __future__ import annotations
 
@@ -49,6 +51,11 @@ def pick(default: T, full: T) -> T:
 def offline() -> bool:
     """True when ``SIAMLAB_OFFLINE`` forbids network access."""
     return _flag("SIAMLAB_OFFLINE")
+
+
+def fallback_digits() -> bool:
+    """True when ``SIAMLAB_FALLBACK_DIGITS`` asks for the fallback digits instead of MNIST."""
+    return _flag("SIAMLAB_FALLBACK_DIGITS")
 
 
 def data_dir() -> Path | None:

@@ -415,6 +415,9 @@ def _check_args(split: str, digits: Iterable[int] | None) -> list[int] | None:
 def _load_files(split: str) -> tuple[np.ndarray, np.ndarray, str] | None:
     """Images, labels and source from SIAMLAB_DATA_DIR, the cache or a download; None if unavailable."""
     global _failed_download
+    if config.fallback_digits():
+        warnings.warn(f"SIAMLAB_FALLBACK_DIGITS is set: using the {FALLBACK_SOURCE}", stacklevel=3)
+        return None
     data_dir = config.data_dir()
     if data_dir is not None:
         folder = data_dir / "mnist"
