@@ -20,8 +20,10 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def shared_mnist() -> Path | None:
-    """The course's real MNIST folder (SIAMLAB_DATA_DIR, else ../shared/data), if present."""
-    candidates = [os.environ.get("SIAMLAB_DATA_DIR", ""), str(REPO.parent / "shared" / "data")]
+    """The course's real MNIST folder (SIAMLAB_DATA_DIR, else ../shared/data, else the copy shipped in the
+    package), if present."""
+    candidates = [os.environ.get("SIAMLAB_DATA_DIR", ""), str(REPO.parent / "shared" / "data"),
+                  str(mnist.BUNDLED_DIR.parent)]
     for candidate in candidates:
         if candidate and (Path(candidate) / "mnist" / "t10k-images-idx3-ubyte.gz").is_file():
             return Path(candidate).resolve() / "mnist"
@@ -38,8 +40,11 @@ def real_mnist() -> Path:
 
 @pytest.fixture
 def isolated(monkeypatch, tmp_path) -> Path:
-    """No data folder, an empty cache in tmp_path, network allowed unless a test says otherwise."""
+    """No data folder, no shipped subset, an empty cache in tmp_path, network allowed unless a test says
+    otherwise: what a download or the fallback meets."""
     monkeypatch.delenv("SIAMLAB_DATA_DIR", raising=False)
+    monkeypatch.delenv("SIAMLAB_FALLBACK_DIGITS", raising=False)
+    monkeypatch.setattr(mnist, "BUNDLED_DIR", tmp_path / "no-shipped-subset")
     monkeypatch.delenv("SIAMLAB_OFFLINE", raising=False)
     monkeypatch.delenv("SIAMLAB_FULL", raising=False)
     monkeypatch.setenv("SIAMLAB_CACHE_DIR", str(tmp_path / "cache"))

@@ -353,6 +353,7 @@ import sys
 from siamlab.data import mnist
 mnist.MIRRORS = (sys.argv[1],)
 mnist.OFFICIAL_SHA256 = dict.fromkeys(mnist.OFFICIAL_SHA256, "0" * 64)
+mnist.BUNDLED_DIR = mnist.BUNDLED_DIR / "not-here"  # as the 'isolated' fixture: no shipped subset
 mnist.load_mnist("test")
 """
 

@@ -5,6 +5,7 @@ from siamlab.data.mnist import (
     MnistDownloadError,
     MnistFormatError,
     load_mnist,
+    note_if_not_mnist,
     train_subset,
 )
 from siamlab.data.objects import OBJECT_CLASSES, ObjectImages, make_objects
@@ -12,6 +13,6 @@ from siamlab.data.pairs import AllPairs, BalancedPairs, PairBatch, take_pairs
 
 __all__ = [
     "AllPairs", "BalancedPairs", "MnistData", "MnistDownloadError", "MnistFormatError",
-    "OBJECT_CLASSES", "ObjectImages", "PairBatch", "TRAIN_SUBSET", "load_mnist", "make_objects", "take_pairs",
-    "train_subset",
+    "OBJECT_CLASSES", "ObjectImages", "PairBatch", "TRAIN_SUBSET", "load_mnist", "make_objects",
+    "note_if_not_mnist", "take_pairs", "train_subset",
 ]

@@ -4,7 +4,11 @@ Where ``load_mnist`` looks, in order:
 1. ``$SIAMLAB_DATA_DIR/mnist/`` (a course folder, e.g. ``../shared/data``). When that variable is
    set, its folder must hold the split: otherwise ``MnistFolderError`` says what was found and
    what is missing there (no other source is used behind the user's back);
-2. the user cache (``siamlab.config.cache_dir()/mnist``), where downloads go; a cached file is
+2. the course's subset shipped inside the package (``siamlab/data/bundled/mnist/``: the complete
+   10,000-image test set and the first 1,762 training images, CC BY-SA 3.0, see its README), for
+   every request it covers: the test split always, the training split in default mode. Each file is
+   checked against its SHA-256; a deleted or corrupt one is skipped with a warning;
+2b. the user cache (``siamlab.config.cache_dir()/mnist``), where downloads go; a cached file is
    re-checked against its SHA-256 on load, and a corrupt one is removed (with a warning) and
    fetched again;
 3. a download of the official files into the cache: every mirror is tried, each file is checked
@@ -12,8 +16,10 @@ Where ``load_mnist`` looks, in order:
    temporary files left by a killed process are removed on the next call). A network that does
    not answer is given up after ``STALL_S`` seconds without progress, and a failed attempt is
    remembered for the rest of the process;
-4. offline: real handwritten digits bundled with scikit-learn (8x8, resampled to 28x28),
-   with a warning and ``source`` saying so.
+4. full mode without a network: the shipped subset, with a warning that it is not the whole split;
+5. only when the shipped files are deleted or corrupt too: real handwritten digits bundled with
+   scikit-learn (8x8, resampled to 28x28), with a warning and ``source`` saying so
+   (``SIAMLAB_FALLBACK_DIGITS=1`` forces this, to see what a student would get).
 
 ``source`` says whether a split is the official release (its files match the official SHA-256)
 or "local IDX files, N images, not the official release" (a partial or re-packed split).
@@ -37,7 +43,7 @@ import time
 import urllib.request
 import warnings
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +79,15 @@ IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049  # 0x00000803, 0x00000801
 MAX_IDX_BYTES = 100_000 * 28 * 28  # MNIST has 70,000 images; a header promising more is refused
 FALLBACK_SOURCE = "fallback: scikit-learn 8x8 handwritten digits resampled to 28x28 (not MNIST)"
 FALLBACK_TRAIN_SIZE = 1297  # the first 1,297 of sklearn's 1,797 digits; the last 500 are "test"
+# The course's subset, shipped in the package (see bundled/mnist/README.md), and its files' SHA-256.
+BUNDLED_DIR = Path(__file__).resolve().parent / "bundled" / "mnist"
+BUNDLED_SHA256 = {
+    "t10k-images-idx3-ubyte.gz": "9fe7630f90c0e670227960a294637bc2e78a29d724810e24204eb342c9f033a1",
+    "t10k-labels-idx1-ubyte.gz": "2c54c993d38068b3c3adb720a5cdee07065a066a7b36e7d1df720548d6359eba",
+    "train-images-idx3-ubyte.gz": "2342cd59b49cb216c57aca9cd05bd44aa5251866df31c129310df45b2f2605f1",
+    "train-labels-idx1-ubyte.gz": "cf5917c7bd7912e67e24a2755815914862f93f168dc9c56585a550daa59fc9c8",
+}
+BUNDLED_WHERE = "shipped with siamlab"
 # Default mode uses at most the first 1,762 training images: the prefix in the course's shared folder
 # (see train_subset), so a full download changes neither the data nor the time of any default run.
 TRAIN_SUBSET = 1762
@@ -425,28 +440,61 @@ def _load_files(split: str) -> tuple[np.ndarray, np.ndarray, str] | None:
             raise MnistFolderError(missing_report(data_dir, split))
         images, labels, release = read_split_with_release(folder, split)
         return images, labels, f"MNIST {split} split ({release}; SIAMLAB_DATA_DIR: {folder})"
+    bundled = _bundled(split)
+    if bundled is not None and (split == "test" or not config.full_mode()):
+        return bundled
     folder = config.cache_dir() / "mnist"
     remove_stale_temporaries(folder)
     if verified_cache(folder, split):
         images, labels = read_split(folder, split)
         return images, labels, f"MNIST {split} split (official release; cache: {folder})"
+    instead = ("the course's subset " + BUNDLED_WHERE + f" ({len(bundled[1]):,} images, not the whole split)"
+               if bundled is not None else f"the offline {FALLBACK_SOURCE}")
     if config.offline():
         warnings.warn(f"SIAMLAB_OFFLINE is set and no MNIST {split} files are in the cache {folder}; "
-                      f"using the {FALLBACK_SOURCE}", stacklevel=3)
-        return None
+                      f"using {instead}", stacklevel=3)
+        return bundled
     if _failed_download is not None:
         warnings.warn(f"MNIST could not be downloaded earlier in this process ({_failed_download}); "
-                      f"using the offline {FALLBACK_SOURCE}; {SKIP_HINT}", stacklevel=3)
-        return None
+                      f"using {instead}; {SKIP_HINT}", stacklevel=3)
+        return bundled
     try:
         download_split(split, folder)
     except (OSError, MnistDownloadError) as exc:  # TimeoutError is an OSError
         _failed_download = str(exc).splitlines()[-1].strip()
         warnings.warn(f"MNIST is not available here and could not be downloaded ({_failed_download}); "
-                      f"using the offline {FALLBACK_SOURCE}; {SKIP_HINT}", stacklevel=3)
-        return None
+                      f"using {instead}; {SKIP_HINT}", stacklevel=3)
+        return bundled
     images, labels = read_split(folder, split)
     return images, labels, f"MNIST {split} split (official release, downloaded to {folder})"
+
+
+def _bundled(split: str) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The split from the subset shipped in the package; None (with a warning) if a file is gone or bad."""
+    bad = [name for name in FILES[split] if not (BUNDLED_DIR / name).is_file()
+           or sha256(BUNDLED_DIR / name) != BUNDLED_SHA256[name]]
+    if bad:
+        warnings.warn(f"the MNIST file(s) {', '.join(bad)} {BUNDLED_WHERE} are missing or corrupt "
+                      f"(SHA-256 differs) in {BUNDLED_DIR}; reinstall siamlab to restore them", stacklevel=4)
+        return None
+    images, labels, release = read_split_with_release(BUNDLED_DIR, split)
+    return images, labels, f"MNIST {split} split ({release}; {BUNDLED_WHERE})"
+
+
+def note_if_not_mnist(source: str, claims: Sequence[str]) -> bool:
+    """Print, when ``source`` is the fallback digits, which of a notebook's ``claims`` were measured on
+    MNIST only (their checks may fail on these digits); print nothing on MNIST. True when it printed."""
+    if not isinstance(source, str) or not source:
+        raise ValueError(f"source must be a MnistData.source string, got {source!r}")
+    if isinstance(claims, str) or not all(isinstance(claim, str) and claim for claim in claims):
+        raise ValueError(f"claims must be a list of non-empty strings, got {claims!r}")
+    if source != FALLBACK_SOURCE:
+        return False
+    lines = [f"NOTE: these digits are not MNIST ({source}); the course's MNIST files are missing or corrupt",
+             "(reinstall siamlab to restore them). This notebook's claims below were measured on MNIST only;",
+             "on these digits their checks may fail:"]
+    print("\n".join(lines + [f"  - {claim}" for claim in claims]))
+    return True
 
 
 def train_subset() -> int | None:
