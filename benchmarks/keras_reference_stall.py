@@ -82,10 +82,15 @@ def run(seed: int, epochs: int, flip: bool, data) -> dict:
             "held_out": float(np.mean((p > 0.5) == (ty == 1))), "seconds": time.perf_counter() - start}
 
 
+def stalled(r: dict) -> bool:
+    """At chance on held-out pairs and the last epoch's loss on the constant predictor's 0.25."""
+    return r["held_out"] < 0.6 and abs(r["loss"][-1] - 0.25) < 0.01
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6])
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=3, help="1,000 steps of 16 pairs each")
     parser.add_argument("--flip", action="store_true", help="force the distance -> output weight positive")
     parser.add_argument("--scan", action="store_true", help="only print each seed's initial weight")
     args = parser.parse_args()
@@ -99,12 +104,20 @@ def main() -> None:
     rng = np.random.default_rng(0)
     data = (make_pairs(images[:8000], test.labels[:8000], rng),
             make_pairs(images[8000:], test.labels[8000:], rng))
-    print(f"data: {test.source}; {len(data[0][2])} training pairs, {len(data[1][2])} held-out pairs")
+    print(f"data: {test.source}; {len(data[0][2])} training pairs, {len(data[1][2])} held-out pairs; "
+          f"{args.epochs} epochs{' (weight sign flipped positive)' if args.flip else ''}")
+    print("seed  w_init  w_final  held-out  first loss  last loss  stalled  seconds")
+    rows = []
     for seed in args.seeds:
         r = run(seed, args.epochs, args.flip, data)
-        print(f"seed {r['seed']}: w_init {r['w_init']:+.3f} -> w_final {r['w_final']:+.3f}  "
-              f"held-out {r['held_out']:.3f}  loss {r['loss'][0]} .. {r['loss'][-1]}  ({r['seconds']:.0f} s)",
-              flush=True)
+        rows.append(r)
+        print(f"{r['seed']:4d}  {r['w_init']:+.3f}  {r['w_final']:+.3f}   {r['held_out']:.3f}     "
+              f"{r['loss'][0]:.4f}     {r['loss'][-1]:.4f}  {'yes' if stalled(r) else 'no':7s}  "
+              f"{r['seconds']:.0f}", flush=True)
+    for sign, name in ((-1, "negative"), (1, "positive")):
+        group = [r for r in rows if np.sign(r["w_init"]) == sign]
+        print(f"weight starts {name}: {sum(stalled(r) for r in group)} of {len(group)} runs stalled "
+              f"(seeds {[r['seed'] for r in group if stalled(r)]})")
 
 
 if __name__ == "__main__":
