@@ -95,8 +95,8 @@ def data_sources() -> list[str]:
         found = [split_status(folder, split) for split in mnist.FILES]
         lines.append(f"{description}: {folder} -> {'; '.join(found)}")
     lines.append("download: " + ("off (SIAMLAB_OFFLINE)" if config.offline()
-                                 else "tried when no local files, with SHA-256 checks"))
-    lines.append(f"offline fallback: {mnist.FALLBACK_SOURCE}")
+                                 else "full mode only, when the cache lacks a split; SHA-256 checked"))
+    lines.append(f"offline fallback (only if a shipped file is deleted or corrupt): {mnist.FALLBACK_SOURCE}")
     lines.append("objects: procedural 40x50 images (always available)")
     return lines
 

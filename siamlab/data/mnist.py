@@ -268,6 +268,7 @@ def local_folders() -> list[tuple[str, Path]]:
     data_dir = config.data_dir()
     if data_dir is not None:
         folders.append(("SIAMLAB_DATA_DIR", data_dir / "mnist"))
+    folders.append((BUNDLED_WHERE, BUNDLED_DIR))
     folders.append(("cache", config.cache_dir() / "mnist"))
     return folders
 
