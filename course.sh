@@ -1,14 +1,6 @@
 #!/usr/bin/env bash
-# The course in two commands (both set up .venv on first run and skip that afterwards):
-#   ./course.sh lab    open the notebooks in JupyterLab   (extra args go to jupyter lab)
-#   ./course.sh test   unit tests + nbval on every notebook (extra args go to pytest)
-#   ./course.sh kernel register .venv as the user Jupyter kernel "Python (siamlab)" (lab does it too)
-# SIAMLAB_TORCH_INDEX=cpu ./course.sh ...    Linux laptops: torch from the PyTorch CPU wheel index
-#                                            (about 0.2 GB instead of PyPI's CUDA build with ~3 GB
-#                                            of nvidia-* wheels); needs download.pytorch.org.
-# SIAMLAB_EXTRAS=gpu-torch ./course.sh ...   Linux + NVIDIA: PyTorch on the GPU (CUDA 13), TF on CPU.
-# SIAMLAB_EXTRAS=gpu-tf ./course.sh ...      Linux + NVIDIA: TensorFlow on the GPU (CUDA 12) only;
-#                                            add SIAMLAB_TORCH_INDEX=cpu for the PyTorch notebooks.
+# The course in two commands (both set up .venv on first run and skip that afterwards).
+# ./course.sh --help lists the commands and every environment variable with its default.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -53,6 +45,35 @@ register_kernel() {
     echo "setup: Jupyter kernel \"Python (siamlab)\" -> $VENV/bin/python"
 }
 
+usage() {
+    cat <<'USAGE'
+usage: ./course.sh COMMAND [args]
+
+commands (each sets up .venv on its first run: Python >= 3.10, pip, several minutes):
+  lab      open the notebooks in JupyterLab, starting at notebooks/00_start_here.ipynb
+           (extra args go to jupyter lab, e.g. ./course.sh lab --port 8890)
+  test     unit tests + every notebook under nbval (extra args go to pytest); everything takes
+           about 20 min on a 2-core CPU; a quicker run: ./course.sh test -m "not full and not registry"
+  kernel   register .venv as the user Jupyter kernel "Python (siamlab)" (lab does it too)
+  --help   this text
+
+environment variables (default in brackets):
+  PYTHON=python3              the Python that creates .venv [python3]
+  SIAMLAB_EXTRAS=cpu          the install set: cpu, gpu-torch (PyTorch on an NVIDIA GPU, TF on the CPU)
+                              or gpu-tf (TensorFlow on the GPU) [cpu]
+  SIAMLAB_TORCH_INDEX=cpu     Linux laptops: torch from the PyTorch CPU wheel index (about 0.7 GB instead
+                              of PyPI's CUDA build, 3.2 GB in all); needs download.pytorch.org [empty: PyPI]
+  SIAMLAB_FULL=1              full mode: more data and epochs, for GPU kernels [off]
+  SIAMLAB_DATA_DIR=X          read MNIST from X/mnist/*.gz first [unset: the subset shipped with siamlab]
+  SIAMLAB_CACHE_DIR=X         where full mode's MNIST download goes [the user cache, ~/.cache/siamlab]
+  SIAMLAB_OFFLINE=1           never try the network [off]
+  SIAMLAB_FALLBACK_DIGITS=1   use the 8x8 scikit-learn fallback digits instead of MNIST, to see what a
+                              student gets when the shipped files are gone [off]
+  SIAMLAB_CLICK=0|1           explorers: clicking a point off / on [on where ipyevents works]
+  SIAMLAB_REQUIRE_REGISTRY=1  tests that need PyPI fail instead of skipping when it is unreachable (CI) [off]
+USAGE
+}
+
 command=${1:-}
 shift || true
 case "$command" in
@@ -71,8 +92,11 @@ case "$command" in
         [ -x "$VENV/bin/python" ] || setup
         register_kernel
         ;;
+    -h|--help|help)
+        usage
+        ;;
     *)
-        echo "usage: ./course.sh lab|test|kernel [args]" >&2
+        usage >&2
         exit 2
         ;;
 esac

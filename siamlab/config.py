@@ -2,9 +2,9 @@
 
 Everything that a notebook or test may want to change without editing code lives here:
 - ``SIAMLAB_FULL=1``     full mode: more data and epochs (meant for GPU kernels);
-- ``SIAMLAB_DATA_DIR``   a folder holding ``mnist/*.gz`` (checked before the cache);
+- ``SIAMLAB_DATA_DIR``   a folder holding ``mnist/*.gz`` (checked before the subset shipped in the package);
 - ``SIAMLAB_CACHE_DIR``  where downloads go (default: the user cache, e.g. ~/.cache/siamlab);
-- ``SIAMLAB_OFFLINE=1``  never try the network; use local files or the bundled fallback;
+- ``SIAMLAB_OFFLINE=1``  never try the network; use local files (full mode: the shipped subset);
 - ``SIAMLAB_FALLBACK_DIGITS=1``  use the offline fallback digits even where MNIST is at hand, to see
   (and test) what a student gets when the course's MNIST files are deleted or corrupt.
 The flags accept 1/true/yes/on and 0/false/no/off/empty; any other value is an error.

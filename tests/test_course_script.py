@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -41,3 +42,19 @@ def test_unknown_torch_index_is_refused(tmp_path):
     # "setup" runs only when the stamp differs, which an unknown index always makes it do.
     done = subprocess.run([str(script), "test", "--collect-only"], capture_output=True, text=True, env=env)
     assert done.returncode == 2 and "SIAMLAB_TORCH_INDEX must be 'cpu' or empty" in done.stderr
+
+
+def test_help_lists_the_commands_and_every_environment_variable():
+    """./course.sh --help names each command and each SIAMLAB_* variable the course reads, with a default."""
+    done = subprocess.run([str(REPO / "course.sh"), "--help"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.startswith("usage: ./course.sh COMMAND")
+    for command in ("lab", "test", "kernel"):
+        assert f"\n  {command} " in done.stdout, command
+    sources = [*(REPO / "siamlab").rglob("*.py"), REPO / "course.sh", REPO / "tests" / "registry.py"]
+    used = set(re.findall(r"SIAMLAB_[A-Z_]+", "\n".join(p.read_text() for p in sources)))
+    assert used >= {"SIAMLAB_FULL", "SIAMLAB_DATA_DIR", "SIAMLAB_TORCH_INDEX", "SIAMLAB_EXTRAS"}
+    for name in sorted(used):
+        line = next((line for line in done.stdout.splitlines() if line.strip().startswith(name)), None)
+        assert line is not None, f"{name} missing from ./course.sh --help"
+    unknown = subprocess.run([str(REPO / "course.sh"), "bogus"], capture_output=True, text=True, timeout=30)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("usage:")
