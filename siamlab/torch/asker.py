@@ -67,7 +67,8 @@ class SiameseCNNTry2(SiameseCNN):
 
 
 class AnswerSiameseCNN(nn.Module):
-    """The accepted answer's model, as printed: ``forward`` uses ``res`` without defining it."""
+    """The model of the question's one answer (the mirror shows no answer as accepted), as printed:
+    ``forward`` uses ``res`` without defining it."""
 
     def __init__(self):
         super(AnswerSiameseCNN, self).__init__()                                # 1, 40, 50
@@ -92,7 +93,10 @@ class AnswerSiameseCNN(nn.Module):
 # built "during data partitioning", with a "small index bug". A plausible version. Pairs are
 # stored (N, 2, 1, 40, 50), so the question's data[:, j, :, :] is a (B, 1, 40, 50) batch.
 def make_pairs(pos: np.ndarray, neg: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Alternating [pos, pos] / [pos, neg] pairs (N, 2, 1, 40, 50) and one-hot labels (N, 2). BUGGY."""
+    """Alternating [pos, pos] / [pos, neg] pairs (N, 2, 1, 40, 50) and one-hot labels (N, 2). BUGGY.
+
+    Pixels are divided by 255: our assumption; the question does not show how its images were scaled.
+    """
     x = np.zeros((n_pairs, 2, 1) + pos.shape[1:], dtype=np.float32)
     y = np.zeros((n_pairs, 2), dtype=np.float32)
     for i in range(n_pairs):
