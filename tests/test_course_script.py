@@ -58,3 +58,21 @@ def test_help_lists_the_commands_and_every_environment_variable():
         assert line is not None, f"{name} missing from ./course.sh --help"
     unknown = subprocess.run([str(REPO / "course.sh"), "bogus"], capture_output=True, text=True, timeout=30)
     assert unknown.returncode == 2 and unknown.stderr.startswith("usage:")
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the course's .venv (./course.sh sets it up)")
+def test_quick_drops_the_full_and_registry_tests(tmp_path):
+    """./course.sh test --quick is pytest -m "not full and not registry" (collected only, on a tiny file)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    full: slow\n    registry: needs PyPI\n")
+    sample = tmp_path / "test_sample.py"
+    sample.write_text("import pytest\n\n\ndef test_plain():\n    pass\n\n\n"
+                      "@pytest.mark.full\ndef test_slow():\n    pass\n\n\n"
+                      "@pytest.mark.registry\ndef test_needs_pypi():\n    pass\n")
+    done = subprocess.run([str(REPO / "course.sh"), "test", "--quick", "--collect-only", "-q", str(sample)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "test_sample.py::test_plain" in done.stdout
+    assert "test_slow" not in done.stdout and "test_needs_pypi" not in done.stdout
+    assert re.search(r"1/3 tests collected \(2 deselected\)", done.stdout), done.stdout
+    markers = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["markers"]
+    assert {marker.split(":")[0] for marker in markers} >= {"full", "registry"}  # the names --quick deselects
