@@ -21,7 +21,8 @@ def test_info_reports_versions_devices_data_and_mode(real_mnist):
     out = result.stdout
     assert result.returncode == 0, result.stderr
     for key in ("python: 3.", "torch: 2.13.0", "tensorflow: 2.21", "jupyterlab: ", "ipywidgets: ",
-                "torch devices: ", "tensorflow devices: ", "offline fallback (only if a shipped file is deleted or corrupt):", "mode: default",
+                "torch devices: ", "tensorflow devices: ", "mode: default",
+                "offline fallback (only if a shipped file is deleted or corrupt):",
                 "train: 1,762 images, local IDX files, 1,762 images, not the official release",
                 "test: 10,000 images, official release", "shipped with siamlab: "):
         assert key in out, f"{key!r} missing from:\n{out}"
