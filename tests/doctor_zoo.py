@@ -189,6 +189,7 @@ def torch_setups() -> dict:
         "EMBEDDING_COLLAPSE": lambda: enc(Scaled(1e-3, 10.0)),
         "LOSS_SHAPE_BROADCAST": lambda: enc(loss=broadcast),
         "LOSS_IGNORES_LABELS": lambda: enc(loss=no_labels),
+        "loss_ignores_outputs": lambda: enc(loss=lambda e1, e2, y: contrastive(e1, e1, y)),  # e1 for e2
         "OUTPUT_ACTIVATION_MISMATCH": lambda: pair(nn.ReLU(), nn.BCELoss()),
         "OUTPUT_ACTIVATION_MISMATCH_sigmoid": lambda: pair(nn.Sigmoid(), nn.BCEWithLogitsLoss()),
         "LEARNING_RATE_TOO_SMALL": lambda: enc(opt="sgd", lr=1e-7),
@@ -303,6 +304,7 @@ def tf_setups() -> dict:
         "EMBEDDING_COLLAPSE": lambda: enc(mlp(keras.layers.Lambda(lambda t: t * 1e-3 + 10.0))),
         "LOSS_SHAPE_BROADCAST": lambda: enc(loss=broadcast),
         "LOSS_IGNORES_LABELS": lambda: enc(loss=no_labels),
+        "loss_ignores_outputs": lambda: enc(loss=lambda e1, e2, y: contrastive(e1, e1, y)),  # e1 for e2
         "OUTPUT_ACTIVATION_MISMATCH": lambda: pair("relu", from_logits=False),
         "OUTPUT_ACTIVATION_MISMATCH_sigmoid": lambda: pair("sigmoid", from_logits=True),
         "LEARNING_RATE_TOO_SMALL": lambda: enc(opt="sgd", lr=1e-7),

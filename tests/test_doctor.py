@@ -91,6 +91,40 @@ def test_identical_inputs_is_named_as_the_root_cause(framework):
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_loss_blind_to_the_outputs_ranks_dead_gradients_above_the_label_finding_it_explains(framework):
+    blind = report_for(framework, "loss_ignores_outputs")  # the loss reads e1 where e2 belongs
+    assert blind.measurements["output_effect"] == 0.0
+    assert blind.codes[:2] == ["DEAD_GRADIENTS", "LOSS_IGNORES_LABELS"]
+    dead, labels = blind.findings[:2]
+    assert dead.severity == "error" and dead.evidence["loss_output_effect"] == 0.0
+    assert "does not use the model's outputs" in dead.explanation
+    assert labels.evidence["explained_by"] == "DEAD_GRADIENTS" and labels.fix.startswith("Fix DEAD_GRADIENTS")
+    # the rule leaves alone a loss that reads the outputs but not the labels, a dead model with a working
+    # loss, and a healthy setup
+    label_free = report_for(framework, "LOSS_IGNORES_LABELS")
+    assert label_free.codes[0] == "LOSS_IGNORES_LABELS" and label_free.measurements["output_effect"] > 1
+    assert "explained_by" not in label_free.findings[0].evidence
+    dead_model = report_for(framework, "DEAD_GRADIENTS")
+    assert dead_model.codes[0] == "DEAD_GRADIENTS" and "LOSS_IGNORES_LABELS" not in dead_model.codes
+    assert "loss_output_effect" not in dead_model.findings[0].evidence
+    healthy = report_for(framework, "healthy_mlp")
+    assert healthy.ok and healthy.measurements["output_effect"] > 1
+
+
+def test_an_explained_finding_ranks_directly_below_the_one_that_explains_it():
+    labels = Finding("LOSS_IGNORES_LABELS", "error", {"label_effect": 0.0}, "why", "fix")
+    dead = Finding("DEAD_GRADIENTS", "error", {"dead_share": 1.0}, "why", "fix")
+    fit = Finding("CANNOT_OVERFIT_ONE_BATCH", "error", {}, "why", "fix")
+    rate = Finding("LEARNING_RATE_TOO_SMALL", "warning", {}, "why", "fix")
+    assert Report("torch", "encoder", [fit, dead, labels, rate]).codes == [
+        "LOSS_IGNORES_LABELS", "LEARNING_RATE_TOO_SMALL", "DEAD_GRADIENTS", "CANNOT_OVERFIT_ONE_BATCH"]
+    explained = Finding("LOSS_IGNORES_LABELS", "error", {"label_effect": 0.0,
+                                                         "explained_by": "DEAD_GRADIENTS"}, "why", "fix")
+    assert Report("torch", "encoder", [fit, dead, explained, rate]).codes == [
+        "LEARNING_RATE_TOO_SMALL", "DEAD_GRADIENTS", "LOSS_IGNORES_LABELS", "CANNOT_OVERFIT_ONE_BATCH"]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_a_history_parked_at_the_baseline_is_flagged_and_a_falling_one_is_not(framework):
     setup = setups(framework)["healthy_mlp"]()
     parked = diagnose(**setup, history=[0.31, 0.2512, 0.2505, 0.2502, 0.2501])

@@ -25,6 +25,10 @@ THRESHOLDS = {
     # relative change of the loss when synthetic labels are flipped or rolled: tf-asker and the planted
     # label-free losses exactly 0, healthy 0.87-7.2
     "label_effect": 1e-5,
+    # spread of the loss over the constant outputs of the baseline grid / the baseline: notebook 06's
+    # mystery loss (e1 - e1) and the planted output-blind losses of tests/doctor_zoo.py exactly 0;
+    # every other zoo setup and track 4.3 (tf-fixed) to 9e8 (see explain_causes)
+    "output_effect": 1e-5,
     # |loss - mean (or sum) of single-pair losses| / loss on synthetic outputs: tf-asker and the planted
     # broadcast 0.78, healthy <= 6.7e-8 (float32 round-off)
     "pair_mixing": 1e-3,
@@ -363,7 +367,41 @@ def head_findings(m: dict, kind: str) -> list[Finding]:
                "and watch the loss against the constant baseline in the first epoch.")]
 
 
+def explain_causes(findings: list[Finding], m: dict) -> list[Finding]:
+    """Cause first: where one finding explains another, the explained one says so (``explained_by``) and
+    the report ranks it directly below the one that explains it (``report._rank``). One rule so far:
+
+    DEAD_GRADIENTS (error) explains LOSS_IGNORES_LABELS when the loss ignores the outputs too: it gives
+    the same value for every constant output tried (output_effect below its threshold). Such a loss
+    cannot read a label against an output, and no gradient can reach any parameter through it, so both
+    findings come from one line, and DEAD_GRADIENTS' fix points at it ("an output the loss does not
+    use") while LOSS_IGNORES_LABELS' fix, about labels, would not. Measured on notebook 06's mystery
+    model (diff = e1 - e1) and the planted output-blind losses of tests/doctor_zoo.py (torch and Keras).
+    It does not fire for a loss that reads the outputs but not the labels (the planted label-free loss,
+    the TensorFlow asker's broadcast loss: output_effect > 0), nor for a dead model with a working loss.
+    """
+    codes = {f.code: f for f in findings}
+    dead, labels = codes.get("DEAD_GRADIENTS"), codes.get("LOSS_IGNORES_LABELS")
+    effect = m.get("output_effect")
+    if (dead is None or labels is None or dead.severity != "error" or effect is None
+            or not effect < THRESHOLDS["output_effect"]):
+        return findings
+    blind = (f"The loss gives the same value ({m['baseline']:.4g}) for every constant output tried: it does "
+             "not use the model's outputs, so no gradient reaches any parameter.")
+    new_dead = _f(dead.code, dead.severity, {**dead.evidence, "loss_output_effect": effect},
+                  f"{dead.explanation} {blind}",
+                  "Make the loss depend on the outputs it is given: look for an argument it never uses, "
+                  "a detach() or .numpy() on the way, or a value that does not come from its inputs.")
+    new_labels = _f(labels.code, labels.severity, {**labels.evidence, "explained_by": dead.code},
+                    f"{labels.explanation} Here the loss ignores the outputs as well (DEAD_GRADIENTS, "
+                    "above), and a loss that ignores the outputs cannot pair a label with one.",
+                    "Fix DEAD_GRADIENTS first, then diagnose again: the loss may read the labels once it "
+                    "reads the outputs.")
+    return [new_dead if f is dead else new_labels if f is labels else f for f in findings]
+
+
 def findings_from(m: dict, kind: str) -> list[Finding]:
-    """Every finding the measurements support (the Report orders them)."""
-    return (data_findings(m) + loss_findings(m, kind) + training_findings(m) + output_findings(m, kind)
-            + head_findings(m, kind))
+    """Every finding the measurements support, with the causes that explain others marked (the Report
+    orders them)."""
+    return explain_causes(data_findings(m) + loss_findings(m, kind) + training_findings(m)
+                          + output_findings(m, kind) + head_findings(m, kind), m)

@@ -174,8 +174,10 @@ def best_constant_loss(probe, template: tuple[np.ndarray, ...], labels: np.ndarr
             "(expected loss_fn(e1, e2, y) for an encoder, loss_fn(output, y) for a pair model)"
         )
     best = int(np.argmin(np.where(valid, values, np.inf)))
+    spread = float(np.ptp(values[valid]) / max(abs(values[best]), 1e-8))
     return {"baseline": float(values[best]), "baseline_output": float(grid[best]),
-            "valid_min": float(grid[valid].min()), "valid_max": float(grid[valid].max())}
+            "valid_min": float(grid[valid].min()), "valid_max": float(grid[valid].max()),
+            "output_effect": spread}
 
 
 def history_baseline(probe, batches, outs, kind: str) -> float:
@@ -192,7 +194,10 @@ def measure_loss(probe, batches, outs, kind: str, metric) -> dict:
     # the pairs the overfit probe fits
     template, labels = tuple(o[:FIT_PAIRS] for o in outs[0]), batches[0][2][:FIT_PAIRS]
     constant = best_constant_loss(probe, template, labels, kind)
-    result = {"baseline": constant["baseline"], "baseline_output": constant["baseline_output"]}
+    # output_effect: how much the loss moves over those constant outputs, relative to the baseline
+    # (0: the loss gives one value whatever the model outputs)
+    result = {"baseline": constant["baseline"], "baseline_output": constant["baseline_output"],
+              "output_effect": constant["output_effect"]}
     if kind == "encoder":
         lo, hi = 0.05, 2.0
     else:

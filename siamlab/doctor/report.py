@@ -49,9 +49,12 @@ class Finding:
             raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
 
 
-def _rank(finding: Finding) -> tuple[int, int]:
-    """Errors and warnings by cause order, notes after them."""
-    return (finding.severity == "note", CAUSE_ORDER.index(finding.code))
+def _rank(finding: Finding) -> tuple[bool, int, bool, int]:
+    """Errors and warnings by cause order, notes after them; a finding that another one explains
+    (``evidence["explained_by"]``, set by ``checks.explain_causes``) directly after that one."""
+    cause = finding.evidence.get("explained_by", finding.code)
+    return (finding.severity == "note", CAUSE_ORDER.index(cause), cause != finding.code,
+            CAUSE_ORDER.index(finding.code))
 
 
 @dataclass
