@@ -1,7 +1,8 @@
 """benchmarks/keras_reference_stall.py, kept true: the keras.io reference example (our
-reimplementation) stalls at the seed whose distance -> output weight starts negative, and the same
-seed trains once only that weight's sign is flipped. Notebook 06 cites this; two epochs per run here
-(about 15 s each on 2 CPU cores). Deselect with ``-m "not full"``."""
+reimplementation) stalls at seed 3, whose distance -> output weight starts negative, and the same seed
+trains once only that weight's sign is flipped; a negative start is not sufficient: seed 1, whose weight
+starts just below zero, trains. Notebook 06 cites the benchmark's table of 20 seeds; two epochs per run
+here for seed 3 and one for seed 1 (about 15 s per epoch on 2 CPU cores). Deselect with ``-m "not full"``."""
 from __future__ import annotations
 
 import sys
@@ -33,3 +34,9 @@ def test_the_seed_with_a_negative_head_weight_stalls_and_flipping_its_sign_train
     assert stalled["w_init"] < 0 and stalled["w_final"] < 0
     assert stalled["held_out"] < 0.6 and abs(stalled["loss"][-1] - 0.25) < 0.01   # chance, on the baseline
     assert flipped["held_out"] > 0.85   # the same seed, one sign flipped
+
+
+def test_a_negative_start_near_zero_trains_anyway(data):
+    near_zero = reference.run(1, 1, False, data)
+    assert -0.1 < near_zero["w_init"] < 0 < near_zero["w_final"]   # the weight turned positive
+    assert near_zero["held_out"] > 0.85
