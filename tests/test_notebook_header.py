@@ -14,6 +14,7 @@ sys.path.insert(0, str(REPO / "tools"))
 import notebook_header  # noqa: E402
 
 REPO_URL = "https://github.com/siamlab-course/siamlab"
+TAG = f"v{notebook_header.version()}"   # the tag of the version the notebooks were saved with
 
 
 def _without_header(cells: list[dict]) -> list[dict]:
@@ -49,8 +50,11 @@ def test_header_is_inserted_once_with_each_notebooks_badge(copies):
     assert {p.name: p.read_text() for p in copies} == first
     for path in copies:
         notebook = json.loads(path.read_text())
-        badge, install, *rest = notebook["cells"]
-        assert rest == originals[path.name]
+        badge, title, install, *rest = notebook["cells"]
+        assert [title, *rest] == originals[path.name] and title["source"][0].startswith("# ")  # title first
+        assert install["metadata"]["jupyter"] == {"source_hidden": True}           # code hidden in Jupyter
+        assert install["metadata"]["cellView"] == "form"                           # ... and in Colab
+        assert "".join(install["source"]).startswith("#@title On Colab / Kaggle only")
         colab = f"https://colab.research.google.com/github/siamlab-course/siamlab/blob/main/notebooks/{path.name}"
         assert colab in "".join(badge["source"]) and badge["cell_type"] == "markdown"
         assert install["cell_type"] == "code" and install["metadata"]["tags"] == ["siamlab-header"]
@@ -68,7 +72,8 @@ def test_another_address_is_one_edit(copies):
     assert len(json.loads(text)["cells"]) == len(original) + 2
 
 
-def run_cell(monkeypatch, capsys, env: dict[str, str], hide: tuple[str, ...]) -> tuple[list, str]:
+def run_cell(monkeypatch, capsys, env: dict[str, str], hide: tuple[str, ...],
+             pip_fails: bool = False) -> tuple[list, str]:
     """Execute the install cell with ``env`` set and modules ``hide`` unimportable; pip is faked."""
     for name in ("COLAB_RELEASE_TAG", "KAGGLE_KERNEL_RUN_TYPE"):
         monkeypatch.delenv(name, raising=False)
@@ -77,7 +82,11 @@ def run_cell(monkeypatch, capsys, env: dict[str, str], hide: tuple[str, ...]) ->
     for name in hide:
         monkeypatch.setitem(sys.modules, name, None)
     calls = []
-    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append((command, kwargs)))
+    def fake_pip(command, **kwargs):
+        calls.append((command, kwargs))
+        return subprocess.CompletedProcess(command, returncode=1 if pip_fails else 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_pip)
     exec(compile(notebook_header.install_source(REPO_URL), "install-cell", "exec"), {})
     return calls, capsys.readouterr().out
 
@@ -87,9 +96,9 @@ def test_install_cell_on_a_hosted_kernel_without_siamlab(monkeypatch, capsys):
                           hide=("siamlab", "pooch"))
     assert [c for c, _ in calls] == [
         [sys.executable, "-m", "pip", "install", "--quiet", "pooch>=1.8"],
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", f"siamlab @ git+{REPO_URL}"],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", f"siamlab @ git+{REPO_URL}@{TAG}"],
     ]
-    assert all(kwargs == {"check": True} for _, kwargs in calls)
+    assert all(kwargs == {"check": False} for _, kwargs in calls)
     assert "installing: -m pip install --quiet --no-deps siamlab @ git+" in out and "left as they are" in out
     joined = " ".join(" ".join(c) for c, _ in calls)
     assert not any(name in joined for name in ("torch", "tensorflow", "ipywidgets"))
@@ -98,7 +107,16 @@ def test_install_cell_on_a_hosted_kernel_without_siamlab(monkeypatch, capsys):
 def test_install_cell_on_kaggle_with_every_light_dependency(monkeypatch, capsys):
     calls, out = run_cell(monkeypatch, capsys, {"KAGGLE_KERNEL_RUN_TYPE": "Interactive"}, hide=("siamlab",))
     assert [c for c, _ in calls] == [
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", f"siamlab @ git+{REPO_URL}"]]
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", f"siamlab @ git+{REPO_URL}@{TAG}"]]
+
+
+def test_install_cell_says_in_one_line_why_a_failed_install_failed(monkeypatch, capsys):
+    with pytest.raises(RuntimeError) as failed:
+        run_cell(monkeypatch, capsys, {"COLAB_RELEASE_TAG": "x"}, hide=("siamlab",), pip_fails=True)
+    message = str(failed.value)
+    assert "\n" not in message and failed.value.__cause__ is None and failed.value.__suppress_context__
+    assert message.startswith(f"pip could not install siamlab @ git+{REPO_URL}@{TAG}: ")
+    assert f"published repository ({REPO_URL}, tag {TAG})" in message and "./course.sh kernel" in message
 
 
 def test_install_cell_is_silent_off_hosted_kernels(monkeypatch, capsys):
@@ -121,7 +139,7 @@ def test_an_executed_header_keeps_its_execution_count(copies):
     path = copies[0]
     notebook_header.update(path, REPO_URL)
     notebook = json.loads(path.read_text())
-    notebook["cells"][1]["execution_count"] = 1  # as a clean Restart & Run All leaves it
+    notebook["cells"][2]["execution_count"] = 1  # as a clean Restart & Run All leaves it
     path.write_text(json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
     assert not notebook_header.update(path, REPO_URL)
-    assert json.loads(path.read_text())["cells"][1]["execution_count"] == 1
+    assert json.loads(path.read_text())["cells"][2]["execution_count"] == 1

@@ -1,0 +1,40 @@
+"""Time and peak memory of a notebook run: every notebook's last cell prints them, to budget a room."""
+from __future__ import annotations
+
+import sys
+import time
+
+# Binder and small JupyterHub profiles give 1-2 GB per user: every notebook stays under this in default mode.
+PEAK_MEMORY_LIMIT_MB = 1500
+
+
+def peak_memory_mb() -> float | None:
+    """This process's peak resident memory in MB, or None where the platform does not report it (Windows)."""
+    try:
+        import resource
+    except ImportError:  # Windows has no resource module
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # macOS reports bytes, Linux KiB
+
+
+def run_summary(started: float, limit_mb: float = PEAK_MEMORY_LIMIT_MB) -> str:
+    """A notebook's last line: seconds since ``started`` (a ``time.perf_counter()`` value), peak memory.
+
+    Raises ``MemoryError`` when the peak is above ``limit_mb``, so a notebook that outgrows the budget fails
+    its test run instead of failing a student's small server later.
+    """
+    if not isinstance(started, (int, float)) or isinstance(started, bool):
+        raise TypeError(f"started: expected a time.perf_counter() value (a number), "
+                        f"got {type(started).__name__}")
+    seconds = time.perf_counter() - started
+    if seconds < 0:
+        raise ValueError(f"started: expected a time.perf_counter() value from before now, "
+                         f"got {started} (now {time.perf_counter():.1f})")
+    peak = peak_memory_mb()
+    if peak is None:
+        return f"run time {seconds:.0f} s | peak memory: not reported on this platform"
+    if peak > limit_mb:
+        raise MemoryError(f"peak memory {peak:,.0f} MB is above the course's budget of {limit_mb:,.0f} MB "
+                          "per notebook")
+    return f"run time {seconds:.0f} s | peak memory {peak:,.0f} MB (budget {limit_mb:,.0f} MB)"

@@ -1,0 +1,59 @@
+"""siamlab.resources: the run-time and peak-memory line of every notebook's last cell."""
+import time
+
+import numpy as np
+import pytest
+
+from siamlab import resources
+
+
+def test_peak_memory_grows_with_a_large_allocation():
+    before = resources.peak_memory_mb()
+    if before is None:
+        pytest.skip("this platform does not report peak memory")
+    block = np.ones(200 * 2**20 // 8)  # 200 MB, touched
+    assert resources.peak_memory_mb() >= before and resources.peak_memory_mb() > 200
+    del block
+
+
+def test_run_summary_reports_seconds_and_memory():
+    line = resources.run_summary(time.perf_counter() - 3.2)
+    assert line.startswith("run time 3 s | peak memory ")
+    assert "budget 1,500 MB" in line or "not reported" in line
+
+
+def test_run_summary_fails_above_the_budget():
+    if resources.peak_memory_mb() is None:
+        pytest.skip("this platform does not report peak memory")
+    with pytest.raises(MemoryError, match="above the course's budget of 1 MB"):
+        resources.run_summary(time.perf_counter(), limit_mb=1)
+
+
+def test_run_summary_without_a_peak_reports_no_number(monkeypatch):
+    monkeypatch.setattr(resources, "peak_memory_mb", lambda: None)
+    assert resources.run_summary(time.perf_counter(), limit_mb=1).endswith("not reported on this platform")
+
+
+BAD_STARTS = [("12", TypeError, "got str"), (None, TypeError, "got NoneType"), (True, TypeError, "got bool"),
+              (time.perf_counter() + 1e6, ValueError, "before now")]
+
+
+@pytest.mark.parametrize("bad, error, words", BAD_STARTS)
+def test_run_summary_rejects_a_bad_start(bad, error, words):
+    with pytest.raises(error, match=words):
+        resources.run_summary(bad)
+
+
+def test_every_notebook_ends_with_the_summary_line_under_budget():
+    """The saved outputs: each notebook's last cell printed the line, with a peak under the budget."""
+    import json
+    import re
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        last = json.loads(path.read_text())["cells"][-1]
+        assert "resources.run_summary(" in "".join(last["source"]), path.name
+        text = "".join("".join(o.get("text", "")) for o in last.get("outputs", []))
+        match = re.search(r"peak memory ([\d,]+) MB", text)
+        assert match, f"{path.name}: expected the summary line in the saved output, got {text!r}"
+        assert int(match.group(1).replace(",", "")) < resources.PEAK_MEMORY_LIMIT_MB, path.name
