@@ -56,7 +56,8 @@ if _hosted and not _importable("siamlab"):
     for _command in _commands:
         print("hosted kernel, installing:", " ".join(_command[1:]))
         if subprocess.run(_command, check=False).returncode != 0:
-            _why = ("the hosted route needs the course's published repository ({REPO}, tag v{VERSION}), "
+            _why = ("the hosted route needs the course's published repository "
+                    "({REPO}, tag v{VERSION}), "
                     "which may not be published yet" if _command[-1] == _source else "pip's output is above")
             raise RuntimeError(
                 f"pip could not install {_command[-1]}: {_why}; run the course on your own machine "

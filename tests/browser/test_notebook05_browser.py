@@ -9,111 +9,20 @@ are also copied to ``docs/img/`` (the README's pictures). Skips when Chromium is
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from labserver import ARTIFACTS, needs_browser, wait_for
+
+pytestmark = needs_browser
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "05_explorers.ipynb"
-ARTIFACTS = REPO / "artifacts" / "browser"
 DOCS_IMG = REPO / "docs" / "img"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 RUN_TIMEOUT_S = 420
-
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and Path(CHROMEDRIVER).is_file()),
-    reason=("headless browser test needs Chromium + chromedriver "
-            "(apt-get install chromium chromium-driver); not installed here"),
-)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def write_lab_settings(folder: Path) -> None:
-    """User settings: render every cell (no virtual scrolling), no news or update checks."""
-    settings = {
-        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"checkForUpdates": False,
-                                                                            "fetchNews": "false"},
-    }
-    for name, value in settings.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-
-
-@pytest.fixture
-def lab(tmp_path, real_mnist):
-    """A JupyterLab server on 127.0.0.1 (token disabled) serving a copy of notebook 05."""
-    root = tmp_path / "root"
-    root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)  # the browser run must not touch the committed notebook
-    write_lab_settings(tmp_path / "settings")
-    port = free_port()
-    env = dict(os.environ, SIAMLAB_DATA_DIR=str(real_mnist.parent),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), PYTHONPATH=str(REPO))
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",
-         "--IdentityProvider.token=", "--ServerApp.password=",
-         f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-         "--NotebookNotary.db_file=:memory:"],  # no notebook is trusted from earlier runs
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-@pytest.fixture
-def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1500,1300",
-                 f"--user-data-dir={tmp_path / 'chrome'}"):
-        options.add_argument(flag)
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_script_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
 
 NOTEBOOK_STATE = """
 const nb = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -126,19 +35,6 @@ return {kernel: nb.sessionContext.session.kernel.status,
         done: cells.filter(c => c.model.executionCount).length,
         cells: cells.length, errors: errors};
 """
-
-
-def wait_for(driver, condition, timeout: float, what: str):
-    deadline, value = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    shot = ARTIFACTS / f"timeout-{what.replace(' ', '_')}.png"
-    driver.save_screenshot(str(shot))
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}, last seen {value!r} "
-                f"(screenshot {shot})")
 
 
 OUTPUT_KINDS = """
