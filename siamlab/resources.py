@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 import time
 
+from siamlab import config
+
 # Binder and small JupyterHub profiles give 1-2 GB per user: every notebook stays under this in default mode.
 PEAK_MEMORY_LIMIT_MB = 1500
 
@@ -18,11 +20,12 @@ def peak_memory_mb() -> float | None:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # macOS reports bytes, Linux KiB
 
 
-def run_summary(started: float, limit_mb: float = PEAK_MEMORY_LIMIT_MB) -> str:
+def run_summary(started: float, limit_mb: float | None = None) -> str:
     """A notebook's last line: seconds since ``started`` (a ``time.perf_counter()`` value), peak memory.
 
     Raises ``MemoryError`` when the peak is above ``limit_mb``, so a notebook that outgrows the budget fails
-    its test run instead of failing a student's small server later.
+    its test run instead of failing a student's small server later. The default: the course's budget in
+    default mode, none in full mode (it scales up for GPU kernels, which have the memory).
     """
     if not isinstance(started, (int, float)) or isinstance(started, bool):
         raise TypeError(f"started: expected a time.perf_counter() value (a number), "
@@ -31,9 +34,13 @@ def run_summary(started: float, limit_mb: float = PEAK_MEMORY_LIMIT_MB) -> str:
     if seconds < 0:
         raise ValueError(f"started: expected a time.perf_counter() value from before now, "
                          f"got {started} (now {time.perf_counter():.1f})")
+    if limit_mb is None:
+        limit_mb = PEAK_MEMORY_LIMIT_MB if config.mode_name() == "default" else None
     peak = peak_memory_mb()
     if peak is None:
         return f"run time {seconds:.0f} s | peak memory: not reported on this platform"
+    if limit_mb is None:
+        return f"run time {seconds:.0f} s | peak memory {peak:,.0f} MB (full mode: no budget)"
     if peak > limit_mb:
         raise MemoryError(f"peak memory {peak:,.0f} MB is above the course's budget of {limit_mb:,.0f} MB "
                           "per notebook")

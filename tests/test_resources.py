@@ -29,6 +29,13 @@ def test_run_summary_fails_above_the_budget():
         resources.run_summary(time.perf_counter(), limit_mb=1)
 
 
+def test_full_mode_has_no_budget(monkeypatch):
+    if resources.peak_memory_mb() is None:
+        pytest.skip("this platform does not report peak memory")
+    monkeypatch.setenv("SIAMLAB_FULL", "1")
+    assert resources.run_summary(time.perf_counter()).endswith("(full mode: no budget)")
+
+
 def test_run_summary_without_a_peak_reports_no_number(monkeypatch):
     monkeypatch.setattr(resources, "peak_memory_mb", lambda: None)
     assert resources.run_summary(time.perf_counter(), limit_mb=1).endswith("not reported on this platform")
