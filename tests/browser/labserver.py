@@ -119,3 +119,22 @@ def wait_for(driver, condition, timeout: float, what: str):
     driver.save_screenshot(str(shot))
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}, last seen {value!r} "
                 f"(screenshot {shot})")
+
+
+# Fixtures: a test module imports them (``from labserver import browser_fixture, lab_fixture``). They
+# live here, not in a conftest.py: one in tests/browser would shadow tests/conftest.py for every
+# ``from conftest import ...`` in the suite.
+
+
+@pytest.fixture(name="lab")
+def lab_fixture(tmp_path, real_mnist, request):
+    """A JupyterLab server serving a copy of the test module's ``NOTEBOOK``; yields its URL."""
+    with serve_lab(tmp_path, request.module.NOTEBOOK, real_mnist.parent) as url:
+        yield url
+
+
+@pytest.fixture(name="browser")
+def browser_fixture(tmp_path):
+    """Headless Chromium for one test."""
+    with chrome(tmp_path) as driver:
+        yield driver

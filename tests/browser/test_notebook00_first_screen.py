@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from labserver import ARTIFACTS, needs_browser, wait_for
+from labserver import ARTIFACTS, browser_fixture, lab_fixture, needs_browser, wait_for  # noqa: F401  (pytest fixtures: browser, lab)
 
 pytestmark = needs_browser
 

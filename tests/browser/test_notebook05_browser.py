@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from labserver import ARTIFACTS, needs_browser, wait_for
+from labserver import ARTIFACTS, browser_fixture, lab_fixture, needs_browser, wait_for  # noqa: F401  (pytest fixtures: browser, lab)
 
 pytestmark = needs_browser
 
