@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from siamlab import config
 
@@ -11,7 +12,17 @@ PEAK_MEMORY_LIMIT_MB = 1500
 
 
 def peak_memory_mb() -> float | None:
-    """This process's peak resident memory in MB, or None where the platform does not report it (Windows)."""
+    """This process's own peak resident memory in MB, or None where the platform does not report it (Windows).
+
+    Linux: ``VmHWM`` of ``/proc/self/status``, which starts afresh when a process starts a new program;
+    ``ru_maxrss`` would also count a parent's peak inherited across fork (a kernel that pytest starts
+    after its own tests would report pytest's peak). Elsewhere ``ru_maxrss`` (macOS reports bytes).
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**10   # kB
     try:
         import resource
     except ImportError:  # Windows has no resource module
