@@ -44,6 +44,37 @@ def test_run_summary_fails_above_the_budget():
         resources.run_summary(time.perf_counter(), limit_mb=1)
 
 
+class _FakeTorch:
+    """What run_summary reads of torch: its version and torch.version.cuda."""
+
+    def __init__(self, version, cuda):
+        self.__version__ = version
+        self.version = type("version", (), {"cuda": cuda})
+
+
+def test_above_the_budget_a_cuda_build_of_torch_reports_instead_of_failing(monkeypatch):
+    """Colab's torch 2.11.0+cu130 took notebooks 05/06 to 1.7 GB: the budget is for the CPU builds."""
+    import sys
+
+    monkeypatch.setattr(resources, "peak_memory_mb", lambda: 1701.0)
+    monkeypatch.setitem(sys.modules, "torch", _FakeTorch("2.11.0+cu130", "13.0"))
+    line = resources.run_summary(time.perf_counter())
+    assert line.endswith("peak memory 1,701 MB (torch 2.11.0+cu130 is a CUDA build; the 1,500 MB budget is "
+                         "for the CPU builds that Binder and small hubs run)")
+    monkeypatch.setitem(sys.modules, "torch", _FakeTorch("2.13.0+cpu", None))
+    with pytest.raises(MemoryError, match="1,701 MB is above"):
+        resources.run_summary(time.perf_counter())
+
+
+def test_cuda_build_loaded_never_imports_torch(monkeypatch):
+    import sys
+
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    assert resources.cuda_build_loaded() is None and "torch" not in sys.modules
+    monkeypatch.setitem(sys.modules, "torch", _FakeTorch("2.11.0+cu128", "12.8"))
+    assert resources.cuda_build_loaded() == "torch 2.11.0+cu128"
+
+
 def test_full_mode_has_no_budget(monkeypatch):
     if resources.peak_memory_mb() is None:
         pytest.skip("this platform does not report peak memory")
