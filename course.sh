@@ -58,6 +58,9 @@ commands (each sets up .venv on its first run: Python >= 3.10, pip, several minu
            the same without the slow and networked tests (pytest -m "not full and not registry"):
            no full-mode notebook 02, no keras.io stall check, none of the tests that need PyPI
   kernel   register .venv as the user Jupyter kernel "Python (siamlab)" (lab does it too)
+  students OUT_DIR
+           write student copies of the notebooks into OUT_DIR (solutions replaced by stubs,
+           exercise outputs cleared; never into notebooks/): docs/teaching.md
   --help   this text
 
 environment variables (default in brackets):
@@ -94,6 +97,10 @@ case "$command" in
             set -- -m "not full and not registry" "$@"
         fi
         exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    students)
+        [ -x "$VENV/bin/python" ] || setup
+        exec "$VENV/bin/python" -m siamlab students "$@"
         ;;
     kernel)
         [ -x "$VENV/bin/python" ] || setup

@@ -1,4 +1,4 @@
-"""Command line: ``python -m siamlab info``, ``reproduce NAME`` and ``doctor NAME``."""
+"""Command line: ``python -m siamlab info``, ``reproduce NAME``, ``doctor NAME`` and ``students OUT_DIR``."""
 from __future__ import annotations
 
 import argparse
@@ -28,7 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     doctor = commands.add_parser("doctor", help="diagnose an asker's or the fixed setup; exit 1 on an error")
     doctor.add_argument("name", choices=sorted(REPRODUCTIONS))
     doctor.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
+    students = commands.add_parser("students", help="write student copies of the notebooks (solutions "
+                                   "replaced by stubs) into OUT_DIR")
+    students.add_argument("out_dir", metavar="OUT_DIR", help="a folder outside notebooks/")
+    students.add_argument("--source", default=None, help="the instructor notebooks [the course's notebooks/]")
     args = parser.parse_args(argv)
+    if args.command == "students":
+        return _students(args.out_dir, args.source)
     if args.command == "doctor":
         from siamlab.doctor.cli import run_doctor
 
@@ -47,6 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     result.update(name=args.name, variant=variant, framework=args.name.split("-")[0],
                   mode=config.mode_name(), seconds=round(time.perf_counter() - start, 1))
     print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+def _students(out_dir: str, source: str | None) -> int:
+    """The ``students`` command: write the copies, or a one-line error (exit 2) for a bad OUT_DIR."""
+    from siamlab.students import NOTEBOOKS, write_students
+
+    try:
+        written = write_students(out_dir, NOTEBOOKS if source is None else source)
+    except (ValueError, FileNotFoundError, NotADirectoryError) as error:
+        print(f"python -m siamlab students: {error}", file=sys.stderr)
+        return 2
+    print(f"{len(written)} student notebooks written to {written[0].parent}")
     return 0
 
 
