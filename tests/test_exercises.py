@@ -305,3 +305,19 @@ def test_core_helpers(capsys):
         to_numpy("abc")
     with pytest.raises(ExerciseError, match="raised ZeroDivisionError"):
         call("x", lambda: 1 / 0)
+
+
+def test_a_traceback_shows_no_line_of_a_checker():
+    import traceback
+
+    def stub(*args):
+        raise NotImplementedError()
+
+    for check, answer in [(ex.check_plateau, lambda y: 0.25), (ex.check_plateau, stub),
+                          (ex.check_roc_point, lambda d, y, t: _roc(d, y, t)[::-1]), (ex.check_plateau, 3)]:
+        with pytest.raises(Exception) as caught:
+            check(answer)
+        frames = [frame.filename for frame in traceback.extract_tb(caught.value.__traceback__)]
+        assert not [f for f in frames if f.endswith(("losses.py", "thresholds.py", "pairs.py", "rates.py"))]
+        assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert ex.check_plateau.__name__ == "check_plateau" and "01-1" in ex.check_plateau.__doc__

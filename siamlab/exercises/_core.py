@@ -2,15 +2,19 @@
 framework, and a verdict that explains without ever printing the solution."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from siamlab.validate import one_of
 
 FRAMEWORKS = ("numpy", "tf", "torch")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ExerciseError(AssertionError):
@@ -29,6 +33,21 @@ class Verdict:
 
     def _ipython_display_(self) -> None:
         """Nothing: the checker has printed the verdict already (no second copy as the cell's result)."""
+
+
+def checker(check: F) -> F:
+    """Decorate a checker so that its errors reach the student without the checker's frames: a
+    traceback shows source lines around each frame, and the checker's lines hold the reference answer."""
+
+    @functools.wraps(check)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # IPython and pytest leave this frame out of the traceback too
+        try:
+            return check(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - re-raised as it is, only without the checker's frames
+            raise error.with_traceback(None) from None
+
+    return run  # type: ignore[return-value]
 
 
 def passed(exercise: str, message: str) -> Verdict:

@@ -12,6 +12,7 @@ from siamlab.exercises._core import (
     Verdict,
     as_framework,
     call,
+    checker,
     close,
     passed,
     require_callable,
@@ -29,6 +30,7 @@ def _per_label_vector(exercise: str, fn: Callable, framework: str) -> list[np.nd
     return [to_numpy(call(exercise, fn, as_framework(y, framework))) for y in _LABELS]
 
 
+@checker
 def check_plateau(fn: Callable, framework: str = "numpy", same: Any = None,
                   measured: float | None = None) -> Verdict:
     """Exercise 01-1: ``fn(same) -> loss`` predicts where seed 1's loss freezes, for any share p."""
@@ -61,6 +63,7 @@ def check_plateau(fn: Callable, framework: str = "numpy", same: Any = None,
                           "broadcast loss for one constant distance c and find the c that minimises it.")
 
 
+@checker
 def check_pulled_distance(fn: Callable, framework: str = "numpy") -> Verdict:
     """Exercise 01-2: ``fn(same) -> distance`` gives the distance seed 1's loss pulls every pair to."""
     exercise = "01-2 where the distances go"
@@ -130,6 +133,7 @@ def _loss_value(exercise: str, fn: Callable, framework: str, d: np.ndarray, y: n
         return np.array([float(v) for v in per_pair]), "pair by pair"
 
 
+@checker
 def check_contrastive_loss(fn: Callable, framework: str = "numpy") -> Verdict:
     """Exercises 02-1 and 04-2: ``fn(distance, same, margin=1.0)`` is the contrastive loss (mean over pairs).
 
@@ -222,6 +226,7 @@ def _distance_and_gradient(fn: Callable, a: np.ndarray, b: np.ndarray, framework
     return to_numpy(d), None if gradient is None else to_numpy(gradient)
 
 
+@checker
 def check_safe_distance(fn: Callable, framework: str = "tf") -> Verdict:
     """Exercise 02-2: ``fn(a, b)`` is the row-wise Euclidean distance with a finite gradient where a == b."""
     exercise = "02-2 a distance safe at 0"

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from siamlab.exercises._core import Verdict, call, close, passed, require_callable, to_numpy, wrong
+from siamlab.exercises._core import Verdict, call, checker, close, passed, require_callable, to_numpy, wrong
 
 
 def _probe_images(n: int, offset: float) -> np.ndarray:
@@ -15,6 +15,7 @@ def _probe_images(n: int, offset: float) -> np.ndarray:
     return np.stack([np.full((4, 5), offset + k, dtype=np.float32) for k in range(n)])
 
 
+@checker
 def check_fixed_pairs(fn: Callable) -> Verdict:
     """Exercise 03-1: ``fn(pos, neg, n_pairs) -> (x, y)`` builds the asker's pairs, index bug removed."""
     exercise = "03-1 the index bug"
@@ -61,6 +62,7 @@ def check_fixed_pairs(fn: Callable) -> Verdict:
                             f"labels{order}.")
 
 
+@checker
 def check_constant_output(fn: Callable, model_class: Any = None) -> Verdict:
     """Exercise 03-2: ``fn(model) -> (2,)`` predicts, from the parameters alone, the output the
     asker's ``SiameseCNN`` gives every pair when both branches see the same image."""

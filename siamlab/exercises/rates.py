@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from siamlab.exercises._core import Verdict, call, passed, require_callable, to_numpy, wrong
+from siamlab.exercises._core import Verdict, call, checker, passed, require_callable, to_numpy, wrong
 
 
 def _curve(start: float, dip_at: float, depth: float, blow_up_at: float) -> tuple[np.ndarray, np.ndarray]:
@@ -45,6 +45,7 @@ def _judge(rate: float, rates: np.ndarray, losses: np.ndarray) -> str | None:
     return None
 
 
+@checker
 def check_learning_rate(fn: Callable, curve: Any = None) -> Verdict:
     """Exercise 04-1: ``fn(rates, losses) -> rate`` picks a rate where the loss falls, below the dip.
 

@@ -7,12 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from siamlab.exercises._core import Verdict, call, close, passed, require_callable, to_numpy, wrong
+from siamlab.exercises._core import Verdict, call, checker, close, passed, require_callable, to_numpy, wrong
 
 _D = np.array([0.1, 0.3, 0.35, 0.6, 0.8, 0.2, 0.9, 0.45, 0.7, 0.05])
 _SAME = np.array([1, 1, 0, 1, 0, 1, 0, 0, 0, 1])
 
 
+@checker
 def check_roc_point(fn: Callable) -> Verdict:
     """Exercise 05-2: ``fn(distance, same, threshold) -> (tpr, fpr)``, "same" when distance < threshold."""
     exercise = "05-2 the ROC point of a threshold"
@@ -58,6 +59,7 @@ def _best_thresholds(d: np.ndarray, same: np.ndarray) -> tuple[float, float, flo
     return low, float(cuts[end]), float(accs.max())
 
 
+@checker
 def check_validation_threshold(fn: Callable, distances: Any = None) -> Verdict:
     """Exercise 05-1: ``fn(val_d, val_same, test_d, test_same) -> (threshold, test_accuracy)``.
 
