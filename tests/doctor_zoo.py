@@ -318,3 +318,354 @@ def tf_setups() -> dict:
         "UNSHUFFLED_PAIRS": lambda: enc(sort=True),
         "LOSS_AT_INIT_UNEXPECTED": lambda: enc(mlp(keras.layers.Lambda(lambda t: t * 100.0))),
     }
+
+
+# ---------------------------------------------------------------- setups rebuilt from public reports
+# Each: the reporter's model shape, loss, optimizer and learning rate as the thread shows them, rebuilt
+# in our own words on the synthetic 16x16 images above (scaled down in data only), with the link, the
+# cause the thread states, and the finding code that names it. Students' own calling conventions: no
+# wrapper, their DataLoader / fit arrays, their label shapes and conventions.
+REAL_CASES = {
+    "harveyslash_26_label_b1": (
+        "https://github.com/harveyslash/Facial-Similarity-with-Siamese-Networks-in-Pytorch/issues/26",
+        "label (B, 1) times distance (B,) broadcasts to a (B, B) loss", "LOSS_SHAPE_BROADCAST"),
+    "harveyslash_27_pairwise_keepdim": (
+        "https://github.com/harveyslash/Facial-Similarity-with-Siamese-Networks-in-Pytorch/issues/27",
+        "F.pairwise_distance without keepdim=True gives (B,) against (B, 1) labels", "LOSS_SHAPE_BROADCAST"),
+    "harveyslash_7_pair_balance": (
+        "https://github.com/harveyslash/Facial-Similarity-with-Siamese-Networks-in-Pytorch/issues/7",
+        "with 2 classes the 'different' branch picks any image: 75 % / 25 % instead of 50 / 50",
+        "PAIR_IMBALANCE"),
+    "keras_4980_loss_switched": (
+        "https://github.com/keras-team/keras/issues/4980",
+        "accuracy 0.42 % instead of 99.5 %: the loss's label convention switched against the pairs' "
+        "(1 = same)",
+        "LABEL_CONVENTION_MISMATCH"),
+    "keras_1866_paper_convention": (
+        "https://github.com/keras-team/keras/issues/1866",
+        "the paper's loss (y = 1 for different) on the example's pairs (y = 1 for same)",
+        "LABEL_CONVENTION_MISMATCH"),
+    "keras_4459_branch_scales": (
+        "https://github.com/keras-team/keras/issues/4459",
+        "x[:, 0] in 0..31, x[:, 1] up to 800,000 through one shared network: normalise the branches",
+        "BRANCH_SCALE_MISMATCH"),
+    "pytorch_8069_acos": (
+        "https://github.com/pytorch/pytorch/issues/8069",
+        "torch.acos of a cosine at +-1: infinite derivative, NaN gradients (clamp to 1 - eps)",
+        "NONFINITE_VALUES"),
+    "siamese_triplet_18_sqrt": (
+        "https://github.com/adambielski/siamese-triplet/issues/18",
+        "distances of 0 (two exactly equal samples): the derivative of sqrt at 0 is NaN; add an epsilon",
+        "NAN_RISK_SQRT_AT_ZERO"),
+    "keras_9097_sqrt_same_inputs": (
+        "https://github.com/keras-team/keras/issues/9097",
+        "NaN loss when two inputs are the same, due to K.sqrt in euclidean_distance; a small bias fixes it",
+        "NAN_RISK_SQRT_AT_ZERO"),
+    "signet_1_sqrt_epsilon": (
+        "https://github.com/sounakdey/SigNet/issues/1",
+        "loss turns NaN in the first epoch; fixed by K.sqrt(K.maximum(sum_square, K.epsilon()))",
+        "NAN_RISK_SQRT_AT_ZERO"),
+    "notebook06_flipped_margin": (
+        None,  # no public thread: notebook 06's own variant, which issue 18 lists as ok=True
+        "the margin term subtracted instead of added: a constant output wins", "LOSS_PREFERS_CONSTANT"),
+}
+OUT_OF_SCOPE = {
+    "siamese_triplet_50_triplets": (
+        "https://github.com/adambielski/siamese-triplet/issues/50",
+        "TripletNet fed to a loss that expects embeddings: forward() takes 3 positional arguments but 4 "
+        "were given"),
+    "siamfc_tf_30_score_map": (
+        "https://github.com/torrvision/siamfc-tf/issues/30",
+        "SiamFC: exemplar 127 px against search 255 px, a score-map loss stuck at 0.693"),
+}
+
+
+def real_setups(framework: str) -> dict:
+    """name -> zero-argument function giving diagnose() keyword arguments (the bug cases above that exist
+    in ``framework``, and the healthy setups of every supported shape)."""
+    return _torch_real() if framework == "torch" else _tf_real()
+
+
+def _torch_real() -> dict:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+    from torch.utils.data import DataLoader, TensorDataset
+
+    class SiameseNetwork(nn.Module):  # the tutorial shape: forward_once, forward -> (e1, e2)
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(0)
+            self.cnn = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+                                     nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(inplace=True))
+            self.fc = nn.Sequential(nn.Linear(16 * 8 * 8, 64), nn.ReLU(inplace=True), nn.Linear(64, 8))
+
+        def forward_once(self, x):
+            return self.fc(self.cnn(x).view(x.size(0), -1))
+
+        def forward(self, input1, input2):
+            return self.forward_once(input1), self.forward_once(input2)
+
+    class ContrastiveLoss(nn.Module):  # the tutorial's: label 1 = DIFFERENT pair
+        def __init__(self, margin=2.0, keepdim=True):
+            super().__init__()
+            self.margin, self.keepdim = margin, keepdim
+
+        def forward(self, output1, output2, label):
+            d = F.pairwise_distance(output1, output2, keepdim=self.keepdim)
+            far = torch.pow(torch.clamp(self.margin - d, min=0.0), 2)
+            return torch.mean((1 - label) * torch.pow(d, 2) + label * far)
+
+    class BroadcastLoss(nn.Module):  # issue 26: the label (B, 1) meets a (B,) distance
+        def forward(self, output1, output2, label):
+            d = torch.sqrt(((output1 - output2) ** 2).sum(1) + 1e-9)
+            return torch.mean((1 - label) * d**2 + label * torch.clamp(2.0 - d, min=0.0) ** 2)
+
+    def loader(different_is_one=True, seed=0, balance=None, n=64):
+        x, labels = images(n=128, seed=seed)
+        rng = np.random.default_rng(seed)
+        left = rng.integers(0, len(x), size=n)
+        if balance == "any":  # issue 7: 'different' picks any image, so a quarter of pairs are same
+            same = rng.integers(0, 2, size=n)
+            right = np.array([rng.choice(np.flatnonzero(labels == labels[a])) if s
+                              else rng.integers(0, len(x))
+                              for a, s in zip(left, same)])
+        else:
+            same = rng.permutation(np.arange(n) % 2)
+            right = np.array([rng.choice(np.flatnonzero((labels == labels[a]) == bool(s)))
+                              for a, s in zip(left, same)])
+        is_same = labels[left] == labels[right]
+        y = (~is_same if different_is_one else is_same).astype(np.float32)[:, None]  # (B, 1), as there
+        data = TensorDataset(torch.as_tensor(x[left, None]), torch.as_tensor(x[right, None]),
+                             torch.as_tensor(y))
+        return DataLoader(data, batch_size=16, shuffle=False)
+
+    def tutorial(loss, balance=None):
+        model = SiameseNetwork()
+        return {"model": model, "pairs": loader(balance=balance), "loss_fn": loss,
+                "optimizer": torch.optim.Adam(model.parameters(), lr=0.0005)}
+
+    class AngleNet(SiameseNetwork):  # issue 8069's op in the tutorial shape: the angle between embeddings
+        pass
+
+    def angle_loss(e1, e2, label, margin=1.0):
+        cos = F.cosine_similarity(e1, e2).clamp(-1, 1)  # clamped to [-1, 1] as the reporter first did
+        angle = torch.acos(cos)
+        different = label[:, 0]
+        return torch.mean((1 - different) * angle**2 + different * torch.clamp(margin - angle, min=0) ** 2)
+
+    def acos_case():
+        setup = tutorial(angle_loss)
+        x1, x2, y = next(iter(setup["pairs"]))
+        x2 = x2.clone()
+        x2[0], y = x1[0], y.clone()
+        y[0] = 0.0  # one image paired with itself, as same-class sampling does
+        setup["pairs"] = [(x1, x2, y)] + list(setup["pairs"])[1:]
+        setup["model"] = AngleNet()
+        return setup
+
+    class Koch(nn.Module):  # a Koch-style head: |e1 - e2| -> Linear -> torch.sigmoid called as a function
+        def __init__(self):
+            super().__init__()
+            self.body = SiameseNetwork()
+            self.out = nn.Linear(8, 1)
+
+        def forward(self, x1, x2):
+            return torch.sigmoid(self.out(torch.abs(self.body.forward_once(x1) - self.body.forward_once(x2))))
+
+    class ExamplesNet(nn.Module):  # pytorch/examples siamese_network: concat -> fc -> sigmoid module, BCELoss
+        def __init__(self):
+            super().__init__()
+            self.body = SiameseNetwork()
+            self.fc = nn.Sequential(nn.Linear(16, 16), nn.ReLU(inplace=True), nn.Linear(16, 1))
+            self.sigmoid = nn.Sigmoid()
+
+        def forward(self, input1, input2):
+            e = torch.cat((self.body.forward_once(input1), self.body.forward_once(input2)), 1)
+            return self.sigmoid(self.fc(e))
+
+    def same_is_one_loader():
+        return loader(different_is_one=False)
+
+    def flipped(e1, e2, same):  # notebook 06's variant: the margin term subtracted
+        d = torch.sqrt(((e1 - e2) ** 2).sum(1) + 1e-9)
+        return torch.mean(same * d**2 - (1 - same) * torch.clamp(1 - d, min=0) ** 2)
+
+    def encoder_setup(loss):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(SIZE * SIZE, 64), nn.ReLU(), nn.Linear(64, 16))
+        x1, x2, y = (np.concatenate(v) for v in zip(*pair_batches("torch", n_batches=4)))
+        data = DataLoader(TensorDataset(*(torch.as_tensor(v) for v in (x1, x2, y))), batch_size=16)
+        return {"model": model, "pairs": data, "loss_fn": loss,
+                "optimizer": torch.optim.Adam(model.parameters(), lr=1e-3)}
+
+    def healthy_contrastive(e1, e2, same):
+        d = torch.sqrt(((e1 - e2) ** 2).sum(1) + 1e-9)
+        return torch.mean(same * d**2 + (1 - same) * torch.clamp(1 - d, min=0) ** 2)
+
+    def pair_setup(model, lr=1e-3, optimizer=torch.optim.Adam):
+        return {"model": model, "pairs": same_is_one_loader(), "loss_fn": nn.BCELoss(),
+                "optimizer": optimizer(model.parameters(), lr=lr)}
+
+    class EmbeddingNet(nn.Module):  # siamese-triplet's shape: SiameseNet(embedding_net) -> (e1, e2)
+        def __init__(self):
+            super().__init__()
+            torch.manual_seed(0)
+            self.convnet = nn.Sequential(nn.Conv2d(1, 8, 3), nn.PReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3),
+                                         nn.PReLU(), nn.MaxPool2d(2))
+            self.fc = nn.Sequential(nn.Linear(16 * 2 * 2, 32), nn.PReLU(), nn.Linear(32, 2))
+
+        def forward(self, x):
+            return self.fc(self.convnet(x).view(x.size(0), -1))
+
+    class SiameseNet(nn.Module):
+        def __init__(self, embedding_net):
+            super().__init__()
+            self.embedding_net = embedding_net
+
+        def forward(self, x1, x2):
+            return self.embedding_net(x1), self.embedding_net(x2)
+
+    class NoEpsContrastive(nn.Module):  # target 1 = same; sqrt of the squared distance without eps
+        def __init__(self, margin=1.0):
+            super().__init__()
+            self.margin = margin
+
+        def forward(self, output1, output2, target, size_average=True):
+            distances = (output2 - output1).pow(2).sum(1)
+            losses = 0.5 * (target.float() * distances
+                            + (1 - target.float()) * F.relu(self.margin - distances.sqrt()).pow(2))
+            return losses.mean() if size_average else losses.sum()
+
+    def triplet_18():
+        x1, x2, y = (np.concatenate(v) for v in zip(*pair_batches("torch", n_batches=4)))
+        x2[0] = x1[0]
+        y[0] = 1.0  # two exactly equal samples, a same pair (the reporter's case)
+        model = SiameseNet(EmbeddingNet())
+        data = DataLoader(TensorDataset(*(torch.as_tensor(v) for v in (x1, x2, y))), batch_size=16)
+        return {"model": model, "pairs": data, "loss_fn": NoEpsContrastive(1.0),
+                "optimizer": torch.optim.Adam(model.parameters(), lr=1e-3)}
+
+    return {
+        "siamese_triplet_18_sqrt": triplet_18,
+        "harveyslash_26_label_b1": lambda: tutorial(BroadcastLoss()),
+        "harveyslash_27_pairwise_keepdim": lambda: tutorial(ContrastiveLoss(keepdim=False)),
+        "harveyslash_7_pair_balance": lambda: tutorial(ContrastiveLoss(), balance="any"),
+        "pytorch_8069_acos": acos_case,
+        "notebook06_flipped_margin": lambda: encoder_setup(flipped),
+        "healthy_tutorial_two_embeddings": lambda: tutorial(ContrastiveLoss()),
+        "healthy_koch_function_sigmoid": lambda: pair_setup(Koch()),
+        "healthy_pytorch_examples": lambda: pair_setup(ExamplesNet(), lr=1.0, optimizer=torch.optim.Adadelta),
+        "healthy_encoder_dataloader": lambda: encoder_setup(healthy_contrastive),
+    }
+
+
+def _tf_real() -> dict:
+    import tensorflow as tf
+    from tensorflow import keras
+
+    def base(input_shape):  # mnist_siamese(_graph).py's base network: three Dense(128, relu)
+        keras.utils.set_random_seed(0)
+        return keras.Sequential([keras.Input(input_shape), keras.layers.Flatten(),
+                                 keras.layers.Dense(128, activation="relu"), keras.layers.Dropout(0.1),
+                                 keras.layers.Dense(128, activation="relu"), keras.layers.Dropout(0.1),
+                                 keras.layers.Dense(128, activation="relu")])
+
+    def euclidean(t):
+        return tf.sqrt(tf.maximum(tf.reduce_sum(tf.square(t[0] - t[1]), axis=1, keepdims=True), 1e-7))
+
+    def distance_model(input_shape):
+        net = base(input_shape)
+        a, b = keras.Input(input_shape), keras.Input(input_shape)
+        return keras.Model([a, b], keras.layers.Lambda(euclidean)([net(a), net(b)]))
+
+    def example_loss(y_true, y_pred):  # the example's: y = 1 for a same pair
+        far = tf.square(tf.maximum(1.0 - y_pred, 0))
+        return tf.reduce_mean(y_true * tf.square(y_pred) + (1 - y_true) * far)
+
+    def switched_loss(y_true, y_pred):  # issue 4980: the convention switched inside the loss only
+        far = tf.square(tf.maximum(1.0 - y_pred, 0))
+        return tf.reduce_mean((1 - y_true) * tf.square(y_pred) + y_true * far)
+
+    def paper_loss(y_true, y_pred):  # issue 1866: the paper's form, halves included
+        return tf.reduce_mean((1 - y_true) * 0.5 * tf.square(y_pred)
+                              + 0.5 * y_true * tf.square(tf.maximum(1.0 - y_pred, 0)))
+
+    def arrays(layout="tf", scale2=1.0, flat=False):
+        x1, x2, y = (np.concatenate(v) for v in zip(*pair_batches(layout, n_batches=4)))
+        if flat:
+            x1, x2 = x1.reshape(len(x1), -1), x2.reshape(len(x2), -1)
+        return [x1, x2 * scale2], y  # fit([x1, x2], y): y (B,), Keras gives the loss (B, 1)
+
+    def compiled(loss, data, input_shape=(SIZE, SIZE, 1)):
+        model = distance_model(input_shape)
+        model.compile(loss=loss, optimizer=keras.optimizers.RMSprop())
+        return {"model": model, "pairs": data, "loss_fn": None, "optimizer": model.optimizer}
+
+    def scales():
+        (x1, x2), y = arrays(flat=True)
+        x1 = np.round(x1 * 31)  # 0..31
+        x2 = np.round(x2 * 800_000)  # up to 800,000
+        return compiled(example_loss, ([x1, x2], y), (SIZE * SIZE,))
+
+    def two_embeddings():
+        net = base((SIZE, SIZE, 1))
+        a, b = keras.Input((SIZE, SIZE, 1)), keras.Input((SIZE, SIZE, 1))
+        model = keras.Model([a, b], [net(a), net(b)])
+
+        def loss(e1, e2, same):
+            d = tf.sqrt(tf.reduce_sum(tf.square(e1 - e2), axis=1) + 1e-9)
+            return tf.reduce_mean(same * d**2 + (1 - same) * tf.square(tf.maximum(0.0, 1 - d)))
+
+        return {"model": model, "pairs": pair_batches("tf", n_batches=4), "loss_fn": loss,
+                "optimizer": keras.optimizers.Adam(1e-3)}
+
+    def dataset_encoder():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((SIZE, SIZE, 1)), keras.layers.Flatten(),
+                                  keras.layers.Dense(64, activation="relu"), keras.layers.Dense(16)])
+        (x1, x2), y = arrays()
+        data = tf.data.Dataset.from_tensor_slices(((x1, x2), y)).batch(16)
+
+        def loss(e1, e2, same):
+            d = tf.sqrt(tf.reduce_sum(tf.square(e1 - e2), axis=1) + 1e-9)
+            return tf.reduce_mean(same * d**2 + (1 - same) * tf.square(tf.maximum(0.0, 1 - d)))
+
+        return {"model": model, "pairs": data, "loss_fn": loss, "optimizer": keras.optimizers.Adam(1e-3)}
+
+    def no_eps(t):  # the distance without an epsilon under the sqrt
+        return tf.sqrt(tf.reduce_sum(tf.square(t[0] - t[1]), axis=1, keepdims=True))
+
+    def keras_9097():  # the thread shows the distance function only: a Dense tower without dropout
+        keras.utils.set_random_seed(0)
+        net = keras.Sequential([keras.Input((SIZE, SIZE, 1)), keras.layers.Flatten(),
+                                keras.layers.Dense(128, activation="relu"),
+                                keras.layers.Dense(128, activation="relu")])
+        a, b = keras.Input((SIZE, SIZE, 1)), keras.Input((SIZE, SIZE, 1))
+        model = keras.Model([a, b], keras.layers.Lambda(no_eps)([net(a), net(b)]))
+        model.compile(loss=example_loss, optimizer=keras.optimizers.RMSprop())
+        (x1, x2), y = arrays()
+        x2[0], y[0] = x1[0], 1.0  # the two inputs are the same
+        return {"model": model, "pairs": ([x1, x2], y), "loss_fn": None, "optimizer": model.optimizer}
+
+    def signet():  # SigNet: a small conv tower, the distance without epsilon, RMSprop 1e-4
+        keras.utils.set_random_seed(0)
+        tower = keras.Sequential([keras.Input((SIZE, SIZE, 1)), keras.layers.Conv2D(8, 3, activation="relu"),
+                                  keras.layers.MaxPooling2D(2), keras.layers.Conv2D(16, 3, activation="relu"),
+                                  keras.layers.Flatten(), keras.layers.Dense(32, activation="relu")])
+        a, b = keras.Input((SIZE, SIZE, 1)), keras.Input((SIZE, SIZE, 1))
+        model = keras.Model([a, b], keras.layers.Lambda(no_eps)([tower(a), tower(b)]))
+        model.compile(loss=example_loss, optimizer=keras.optimizers.RMSprop(learning_rate=1e-4, rho=0.9,
+                                                                           epsilon=1e-08))
+        return {"model": model, "pairs": arrays(), "loss_fn": None, "optimizer": model.optimizer}
+
+    return {
+        "keras_9097_sqrt_same_inputs": keras_9097,
+        "signet_1_sqrt_epsilon": signet,
+        "keras_4980_loss_switched": lambda: compiled(switched_loss, arrays()),
+        "keras_1866_paper_convention": lambda: compiled(paper_loss, arrays()),
+        "keras_4459_branch_scales": scales,
+        "healthy_keras_example_fixed": lambda: compiled(example_loss, arrays()),
+        "healthy_keras_two_embeddings": two_embeddings,
+        "healthy_keras_dataset_encoder": dataset_encoder,
+    }

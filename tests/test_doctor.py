@@ -193,7 +193,7 @@ def test_an_ambiguous_forward_asks_for_model_kind():
         def forward(self, *inputs):
             return inputs[0]
 
-    with pytest.raises(ValueError, match="pass model_kind='encoder' or 'pair'"):
+    with pytest.raises(ValueError, match="pass model_kind='encoder', 'pair' or 'embeddings'"):
         diagnose(Anything(), doctor_zoo.pair_batches("torch"), lambda e1, e2, y: 0.0)
 
 

@@ -50,6 +50,65 @@ def detect_kind(model) -> str | None:
     return {1: "encoder", 2: "pair"}.get(len(required))
 
 
+def _call(model, kind: str, a, b, training: bool = False):
+    if kind == "encoder":
+        return model(a, training=training)
+    try:
+        two_inputs = len(model.inputs) == 2
+    except (AttributeError, ValueError):
+        two_inputs = False
+    return model([a, b], training=training) if two_inputs else model(a, b, training=training)
+
+
+def call_model(model, kind: str, x1: np.ndarray, x2: np.ndarray):
+    """One forward pass on two pairs, as the doctor will call the model; the user's exception is raised
+    again with the call that failed, never swallowed."""
+    a, b = (tf.convert_to_tensor(np.asarray(v[:2], np.float32)) for v in (x1, x2))
+    call = "model(x1)" if kind == "encoder" else "model([x1, x2]) or model(x1, x2)"
+    try:
+        return _call(model, kind, a, b)
+    except Exception as error:
+        raise RuntimeError(f"calling your model as {call} with x1 of shape {tuple(a.shape)} raised "
+                           f"{type(error).__name__}: {error}") from error
+
+
+def output_kind(model, kind: str, x1: np.ndarray, x2: np.ndarray) -> str:
+    """'embeddings' when the pair model returns two tensors of one shape (e1, e2), else ``kind``."""
+    out = call_model(model, kind, x1, x2)
+    if kind != "encoder" and isinstance(out, (tuple, list)) and len(out) == 2 \
+            and tuple(out[0].shape) == tuple(out[1].shape):
+        return "embeddings"
+    return kind
+
+
+def labels_first(loss_fn) -> bool:
+    """Keras' order, loss(y_true, y_pred): a keras Loss object, or a function whose first argument is
+    named y_true (or y)."""
+    if isinstance(loss_fn, tf.keras.losses.Loss):
+        return True
+    try:
+        params = list(inspect.signature(loss_fn).parameters)
+    except (TypeError, ValueError):
+        return False
+    return bool(params) and params[0] in ("y_true", "y", "labels", "target")
+
+
+def keras_loss(loss_fn, y_first: bool):
+    """The loss as ``fit`` would call it: a y-first plain function is wrapped as Keras wraps it
+    (labels squeezed or expanded to the output's rank, the mean taken)."""
+    if y_first and not isinstance(loss_fn, tf.keras.losses.Loss):
+        def as_fit_calls_it(y_true, y_pred):  # Keras 3's LossFunctionWrapper: ranks matched, then the mean
+            y_true = tf.cast(y_true, y_pred.dtype)
+            if len(y_true.shape) == len(y_pred.shape) - 1 and y_pred.shape[-1] == 1:
+                y_true = tf.expand_dims(y_true, -1)
+            elif len(y_true.shape) == len(y_pred.shape) + 1 and y_true.shape[-1] == 1:
+                y_true = tf.squeeze(y_true, -1)
+            return tf.reduce_mean(loss_fn(y_true, y_pred))
+
+        return as_fit_calls_it
+    return loss_fn
+
+
 @contextlib.contextmanager
 def preserved():
     """Save and restore the RNG states that exist (TF's global generator, Keras' global seed
@@ -80,10 +139,12 @@ class Probe:
 
     framework = FRAMEWORK
 
-    def __init__(self, model, loss_fn, optimizer, kind: str, first_input: np.ndarray):
-        self.model, self.loss_fn, self.user_optimizer, self.kind = model, loss_fn, optimizer, kind
+    def __init__(self, model, loss_fn, optimizer, kind: str, first_input: np.ndarray, label_tail: tuple = ()):
+        self.y_first = labels_first(loss_fn)
+        self.model, self.user_optimizer, self.kind = model, optimizer, kind
+        self.loss_fn, self.label_tail = keras_loss(loss_fn, self.y_first), label_tail
         try:
-            self.list_input = kind == "pair" and len(model.inputs) == 2
+            self.list_input = kind in ("pair", "embeddings") and len(model.inputs) == 2
         except (AttributeError, ValueError):
             self.list_input = False
         if not model.built:  # build with a first call so that its variables exist to be snapshot
@@ -102,11 +163,15 @@ class Probe:
         if self.kind == "encoder":
             return self.model(a, training=training), self.model(b, training=training)
         if self.list_input:
-            return (self.model([a, b], training=training),)
-        return (self.model(a, b, training=training),)
+            out = self.model([a, b], training=training)
+        else:
+            out = self.model(a, b, training=training)
+        return tuple(out) if self.kind == "embeddings" else (out,)
 
     def _loss(self, outputs: tuple, y) -> tf.Tensor:
-        return self.loss_fn(*outputs, self.tensor(y))
+        labels = self.tensor(y)
+        labels = tf.reshape(labels, (-1, *self.label_tail))
+        return self.loss_fn(labels, *outputs) if self.y_first else self.loss_fn(*outputs, labels)
 
     def outputs(self, x1, x2) -> tuple[np.ndarray, ...]:
         return tuple(to_numpy(o) for o in self._forward(x1, x2, training=False))
@@ -116,6 +181,8 @@ class Probe:
 
     def gradients(self, x1, x2, y) -> tuple[float, list[tuple[str, np.ndarray | None, np.ndarray]]]:
         variables = self.model.trainable_variables
+        if not variables:
+            return float(self._loss(self._forward(x1, x2, training=True), y)), []
         with tf.GradientTape() as tape:
             loss = self._loss(self._forward(x1, x2, training=True), y)
         grads = tape.gradient(loss, variables)
@@ -130,6 +197,47 @@ class Probe:
         self.reset()
         return float(loss), out
 
+    def frozen(self) -> tuple[list[str], int, int]:
+        """(names of weights frozen with trainable=False, their size, the size of all weights); BatchNorm
+        statistics and seed states, never trainable, are left out."""
+        def counted(v) -> bool:
+            name = v.path if hasattr(v, "path") else v.name
+            return not any(k in name for k in ("moving_", "seed_generator", "iteration", "count"))
+
+        frozen = [v for v in self.model.non_trainable_variables if counted(v)]
+        every = [v for v in self.model.variables if counted(v)]
+        size = sum(int(np.prod(v.shape)) for v in frozen)
+        return ([v.path if hasattr(v, "path") else v.name for v in frozen], size,
+                sum(int(np.prod(v.shape)) for v in every))
+
+    def loss_reaches_parameters(self, x1, x2, y) -> bool:
+        """Whether any trainable variable gets a gradient from the loss of one batch."""
+        variables = self.model.trainable_variables
+        if not variables:
+            return False
+        with tf.GradientTape() as tape:
+            loss = self._loss(self._forward(x1, x2, training=True), y)
+        grads = tape.gradient(loss, variables)
+        self.reset()
+        return any(g is not None for g in grads)
+
+    def first_nonfinite(self, x1, x2, y) -> dict:
+        """Where NaN or inf first appears: the first layer of the model (looked into, in call order for
+        layered models) whose output is not finite; ops inside a Lambda are named by the Lambda."""
+        found: dict = {}
+        layers = [layer for layer in getattr(self.model, "layers", []) if not getattr(layer, "layers", None)]
+        for layer in layers:
+            try:
+                outs = [layer.output] if not isinstance(layer.output, list) else layer.output
+                probe = tf.keras.Model(self.model.inputs, outs)
+                values = probe([self.tensor(x1), self.tensor(x2)] if self.list_input else self.tensor(x1))
+            except Exception:  # a subclassed model or a layer used twice: not located by layer
+                return found
+            values = values if isinstance(values, (list, tuple)) else [values]
+            if not all(bool(tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32)))) for v in values):
+                return {"op": type(layer).__name__, "module": layer.name, "stage": "forward"}
+        return found
+
     def learning_rate(self) -> float | None:
         return None if self.user_optimizer is None else float(to_numpy(self.user_optimizer.learning_rate))
 
@@ -138,7 +246,15 @@ class Probe:
             return type(self.user_optimizer).from_config(self.user_optimizer.get_config())
         return tf.keras.optimizers.Adam(learning_rate=REFERENCE_LEARNING_RATE)
 
-    def train(self, x1, x2, y, steps: int, which: str) -> tuple[list[float], float, tuple[np.ndarray, ...]]:
+    def train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
+        """``_train``, with the weights restored even when the user's loss raises part-way."""
+        try:
+            return self._train(x1, x2, y, steps, which, eval_on)
+        except Exception:
+            self.reset()
+            raise
+
+    def _train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
         """Like ``siamlab.doctor._torch.Probe.train``: losses, first-step ||dw|| / ||w||, outputs after."""
         optimizer, variables = self._optimizer(which), self.model.trainable_variables
         a, b, labels = self.tensor(x1), self.tensor(x2), self.tensor(y)
@@ -161,7 +277,7 @@ class Probe:
                 norm = sum(float(np.sum(w**2)) for w in before)
                 ratio = (delta / norm) ** 0.5 if norm > 0 else float("inf")
         losses.append(float(self._loss(self._forward(a, b, training=True), labels)))
-        after = self.outputs(x1, x2)
+        after = self.outputs(x1, x2) if eval_on is None else self.outputs(*eval_on)
         self.reset()
         return losses, ratio, after
 

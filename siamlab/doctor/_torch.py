@@ -10,6 +10,7 @@ import contextlib
 import copy
 import inspect
 import random
+import warnings
 
 import numpy as np
 import torch
@@ -29,14 +30,46 @@ def to_numpy(value) -> np.ndarray:
 
 
 def detect_kind(model: nn.Module) -> str | None:
-    """'encoder' when forward takes one required input, 'pair' for two, else None (unclear)."""
+    """'encoder' when forward takes one required input, 'pair' for two, else None (unclear); a model
+    with ``forward_once`` and an unclear forward is taken as the two-embeddings shape."""
     params = list(inspect.signature(model.forward).parameters.values())
     if any(p.kind == p.VAR_POSITIONAL for p in params):
-        return None
+        return "embeddings" if hasattr(model, "forward_once") else None
     required = [
         p for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
     ]
     return {1: "encoder", 2: "pair"}.get(len(required))
+
+
+def call_model(model: nn.Module, kind: str, x1: np.ndarray, x2: np.ndarray):
+    """One forward pass on two pairs, as the doctor will call the model; the user's exception is raised
+    again with the call that failed, never swallowed."""
+    a, b = (torch.as_tensor(np.asarray(v[:2], np.float32), device=_device(model)) for v in (x1, x2))
+    call = "model(x1)" if kind == "encoder" else "model(x1, x2)"
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            return model(a) if kind == "encoder" else model(a, b)
+    except Exception as error:
+        raise RuntimeError(f"calling your model as {call} with x1 of shape {tuple(a.shape)} raised "
+                           f"{type(error).__name__}: {error}") from error
+    finally:
+        model.train(was)
+
+
+def output_kind(model: nn.Module, kind: str, x1: np.ndarray, x2: np.ndarray) -> str:
+    """'embeddings' when model(x1, x2) returns two tensors of one shape (e1, e2), else ``kind``."""
+    out = call_model(model, kind, x1, x2)
+    if kind != "encoder" and isinstance(out, (tuple, list)) and len(out) == 2 \
+            and all(isinstance(o, torch.Tensor) for o in out) and out[0].shape == out[1].shape:
+        return "embeddings"
+    return kind
+
+
+def _device(model: nn.Module) -> torch.device:
+    first = next(model.parameters(), None)
+    return first.device if first is not None else torch.device("cpu")
 
 
 @contextlib.contextmanager
@@ -64,8 +97,8 @@ class Probe:
 
     framework = FRAMEWORK
 
-    def __init__(self, model: nn.Module, loss_fn, optimizer, kind: str):
-        self.loss_fn, self.user_optimizer, self.kind = loss_fn, optimizer, kind
+    def __init__(self, model: nn.Module, loss_fn, optimizer, kind: str, label_tail: tuple = ()):
+        self.loss_fn, self.user_optimizer, self.kind, self.label_tail = loss_fn, optimizer, kind, label_tail
         self.model = copy.deepcopy(model)
         first = next(self.model.parameters(), None)
         self.device = first.device if first is not None else torch.device("cpu")
@@ -80,10 +113,13 @@ class Probe:
     def _forward(self, x1, x2) -> tuple:
         if self.kind == "encoder":
             return self.model(self.tensor(x1)), self.model(self.tensor(x2))
+        if self.kind == "embeddings":
+            return tuple(self.model(self.tensor(x1), self.tensor(x2)))
         return (self.model(self.tensor(x1), self.tensor(x2)),)
 
     def _loss(self, outputs: tuple, y) -> torch.Tensor:
-        return self.loss_fn(*outputs, self.tensor(y))
+        labels = self.tensor(y)
+        return self.loss_fn(*outputs, labels.reshape((len(labels), *self.label_tail)))
 
     def outputs(self, x1, x2) -> tuple[np.ndarray, ...]:
         """Model outputs in eval mode: (e1, e2) for an encoder, (output,) for a pair model."""
@@ -101,7 +137,8 @@ class Probe:
         self.model.train()
         self.model.zero_grad(set_to_none=True)
         loss = self._loss(self._forward(x1, x2), y)
-        loss.backward()
+        if loss.requires_grad:  # False: nothing trainable reaches the loss (all frozen, or detached)
+            loss.backward()
         grads = [
             (name, None if p.grad is None else to_numpy(p.grad), to_numpy(p))
             for name, p in self.model.named_parameters()
@@ -110,6 +147,70 @@ class Probe:
         self.model.zero_grad(set_to_none=True)
         self.reset()
         return float(loss.detach()), grads
+
+    def frozen(self) -> tuple[list[str], int, int]:
+        """(names of parameters with requires_grad=False, their size, the size of all parameters)."""
+        named = list(self.model.named_parameters())
+        names = [n for n, p in named if not p.requires_grad]
+        frozen = sum(p.numel() for _, p in named if not p.requires_grad)
+        return names, frozen, sum(p.numel() for _, p in named)
+
+    def loss_reaches_parameters(self, x1, x2, y) -> bool:
+        """Whether the loss of one batch has a gradient path to any trainable parameter."""
+        self.model.train()
+        loss = self._loss(self._forward(x1, x2), y)
+        self.reset()
+        return bool(getattr(loss, "requires_grad", False))
+
+    def first_nonfinite(self, x1, x2, y) -> dict:
+        """Where NaN or inf first appears in a forward pass and the loss: the first torch op whose
+        inputs are finite and whose output is not (a TorchFunctionMode sees every op, also functions
+        such as torch.acos called in forward) and the module it ran in (forward hooks); then, if the
+        backward pass is the first to go non-finite, the backward op autograd's anomaly mode names."""
+        from torch.overrides import TorchFunctionMode
+
+        stack: list[str] = []
+        names = {m: n or type(self.model).__name__ for n, m in self.model.named_modules()}
+        hooks = [m.register_forward_pre_hook(lambda mod, i: stack.append(names[mod])) for m in names]
+        hooks += [m.register_forward_hook(lambda mod, i, o: None if stack.pop() else None) for m in names]
+        found: dict = {}
+
+        def finite(t) -> bool:
+            return not (isinstance(t, torch.Tensor) and t.is_floating_point()
+                        and not bool(torch.isfinite(t).all()))
+
+        class Watch(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                out = func(*args, **(kwargs or {}))
+                if not found and not finite(out):
+                    given = list(args) + list((kwargs or {}).values())
+                    inputs = [a for a in given if isinstance(a, torch.Tensor)]
+                    if all(finite(a) for a in inputs):
+                        found.update(op=getattr(func, "__name__", str(func)),
+                                     module=stack[-1] if stack else "loss",
+                                     stage="forward")
+                return out
+
+        self.model.train()
+        try:
+            with Watch():
+                loss = self._loss(self._forward(x1, x2), y)
+        finally:
+            for h in hooks:
+                h.remove()
+        if not found and loss.requires_grad:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # anomaly mode warns and prints the forward traceback
+                    with torch.autograd.detect_anomaly(check_nan=True):
+                        self._loss(self._forward(x1, x2), y).backward()
+            except RuntimeError as error:  # "Function 'AcosBackward0' returned nan values in its 0th output."
+                text = str(error)
+                if "returned nan" in text:
+                    found.update(op=text.split("'")[1], module="backward", stage="backward")
+            self.model.zero_grad(set_to_none=True)
+        self.reset()
+        return found
 
     def learning_rate(self) -> float | None:
         return None if self.user_optimizer is None else float(self.user_optimizer.param_groups[0]["lr"])
@@ -122,11 +223,21 @@ class Probe:
             return type(self.user_optimizer)(params, **settings)
         return torch.optim.Adam(params, lr=REFERENCE_LEARNING_RATE)
 
-    def train(self, x1, x2, y, steps: int, which: str) -> tuple[list[float], float, tuple[np.ndarray, ...]]:
+    def train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
+        """``_train``, with the weights restored even when the user's loss raises part-way."""
+        try:
+            return self._train(x1, x2, y, steps, which, eval_on)
+        except Exception:
+            self.reset()
+            raise
+
+    def _train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
         """``steps`` steps on one batch with the user's optimizer settings ('user') or Adam 3e-3
         ('reference'): the losses, ||dw|| / ||w|| of the first step and the outputs afterwards."""
         optimizer = self._optimizer(which)
         params = [p for p in self.model.parameters() if p.requires_grad]
+        if not params:
+            raise ValueError("no parameter has requires_grad=True: there is nothing to train")
         losses, ratio = [], float("nan")
         self.model.train()
         for step in range(steps):
@@ -142,7 +253,7 @@ class Probe:
                 ratio = (delta / norm) ** 0.5 if norm > 0 else float("inf")
         with torch.no_grad():
             losses.append(float(self._loss(self._forward(x1, x2), y)))
-        after = self.outputs(x1, x2)
+        after = self.outputs(x1, x2) if eval_on is None else self.outputs(*eval_on)
         self.reset()
         return losses, ratio, after
 

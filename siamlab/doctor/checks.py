@@ -3,13 +3,39 @@
 
 from __future__ import annotations
 
-from siamlab.doctor.report import Finding
+import numpy as np
+
+from siamlab.doctor.report import CAUSE_ORDER, Finding
 
 THRESHOLDS = {
     # Measured with benchmarks/doctor_speed.py --zoo: the four tracks at init, and per framework five
     # healthy zoo setups (MLP, CNN, MLP with SGD, pair model with logits, pair model with sigmoid) and
     # seventeen planted bugs. "healthy" below = all of those healthy ones plus tf-fixed and torch-fixed.
     #
+    # max|x| of one branch / the other's: healthy zoo and tracks 1.0 (both branches from one image set);
+    # keras-team/keras#4459 rebuilt (0-31 against up to 800,000) 2.6e4
+    "branch_scale_ratio": 10.0,
+    # loss with each pair at its label's best constant output minus the best single constant, relative:
+    # healthy zoo and tracks 0.23 (tf-fixed, whose loss adds an L2 term of ~1.0) to 1.0 lower; a flipped
+    # margin term (relu(d - m), or the term subtracted) exactly 0: separating the pairs gains nothing
+    "prefers_constant": 1e-4,
+    # pair balance: |share of label 1 - 0.5| at least this and at least 3 binomial standard errors from 0.5
+    # (harveyslash #7 rebuilt: 0.25; balanced samplers' batches of 64-128 pairs: 0.42-0.58)
+    "imbalance": 0.15,
+    "imbalance_z": 3.0,
+    # AUC of the pixel distance |x1 - x2| against label 1: below 0.5 - this means label-1 pairs look
+    # alike (1 = same), above 0.5 + this the reverse (see docs/doctor.md for the values measured)
+    "pixel_convention": 0.1,
+    # held-out AUC (max(auc, 1 - auc), so about 0.55-0.62 by chance on 48-64 pairs) after fitting 16 pairs
+    # with their labels: labels shuffled against the pairs 0.51-0.62 (zoo MLP, torch and Keras, seeds 0-1;
+    # notebook 06's object pairs 0.51), healthy 0.98-1.0 (zoo) and 0.70 (notebook 06's encoder on the
+    # object pairs: the closest, 0.05 above the limit); and minus the same fit with the labels shuffled:
+    # shuffled cases -0.07 to 0.05, healthy 0.18-0.45. A note, not a warning: the tutorial's two-embeddings
+    # CNN on notebook 06's object pairs, healthy, reached only 0.56 (shuffled 0.69), inside the shuffled range
+    "label_auc": 0.65,
+    "label_information": 0.1,
+    # share of per-pair outputs exactly 0 or 1 under a probability loss: a ReLU head gives about half
+    "at_bound": 0.1,
     # share of pairs whose two images are equal: torch-asker and the planted bug 1.0, healthy 0.0;
     # 0.1 is check_pairs' default (a few equal pairs can happen when sampling same-class pairs)
     "identical_error": 0.5,
@@ -149,42 +175,55 @@ def loss_findings(m: dict, kind: str) -> list[Finding]:
             )
         )
     accepts, act = m.get("loss_accepts"), (m.get("final_activation") or "").lower()
-    if kind == "pair" and accepts == "probability" and act not in ("sigmoid", "softmax"):
+    lo, hi, bound = m["output_min"], m["output_max"], m.get("output_at_bound_share", 0.0)
+    constant = m["output_relative_std"] < t["constant_output"]
+    seen = (f"your model's outputs range from {lo:.3g} to {hi:.3g} ({bound:.0%} exactly 0 or 1; the last "
+            f"layer "
+            f"called is {m.get('final_activation')})")
+    unbounded_layer = act in ("relu", "leakyrelu", "leaky_relu", "elu", "softplus", "relu6")
+    fit_failed = "training" in (m.get("probe_errors") or {})  # e.g. BCELoss raised: an output passed 1
+    if kind == "pair" and accepts == "probability" and (
+            lo < 0 or hi > 1 or bound >= t["at_bound"]
+            or (unbounded_layer and (constant or bound > 0 or fit_failed))):
         out.append(
             _f(
                 "OUTPUT_ACTIVATION_MISMATCH",
                 "error",
-                {
-                    "loss_expects": "probabilities",
-                    "last_layer": m.get("final_activation"),
-                    "output_min": m["output_min"],
-                    "output_max": m["output_max"],
-                },
-                f"The loss expects probabilities (like BCELoss) but the model ends in "
-                f"{m.get('final_activation')}: a ReLU output is 0 for half its inputs and unbounded "
-                "above, so the loss and its gradient break or vanish.",
+                {"loss_expects": "probabilities", "last_layer": m.get("final_activation"), "output_min": lo,
+                 "output_max": hi, "output_at_bound_share": bound},
+                f"The loss expects probabilities in (0, 1) (like BCELoss) but {seen}: outputs at 0 or 1 give "
+                "log(0) in the loss and no gradient, outputs above 1 make BCELoss raise.",
                 "Output one raw logit and use a with-logits loss (BCEWithLogitsLoss, "
                 "BinaryCrossentropy(from_logits=True)), or end with a sigmoid.",
             )
         )
-    if kind == "pair" and accepts == "logit" and act == "sigmoid":
+    fitted = (m.get("fitted_output_min"), m.get("fitted_output_max"))
+    if kind == "pair" and accepts == "logit" and lo > 0 and hi < 1 and bound == 0 and fitted[0] is not None \
+            and fitted[0] > 0 and fitted[1] < 1:
         out.append(
             _f(
                 "OUTPUT_ACTIVATION_MISMATCH",
                 "error",
-                {"loss_expects": "logits", "last_layer": m.get("final_activation")},
-                "The loss applies a sigmoid itself (with-logits) but the model already ends in a "
-                "sigmoid: outputs are squashed twice, the loss cannot go below ~0.31 for same pairs "
-                "and gradients shrink.",
-                "Remove the final sigmoid, or use the plain (probability) loss.",
+                {"loss_expects": "logits", "last_layer": m.get("final_activation"), "output_min": lo,
+                 "output_max": hi, "after_fitting_min": fitted[0], "after_fitting_max": fitted[1]},
+                f"The loss applies a sigmoid itself (with-logits) but {seen}, and still inside (0, 1) after "
+                f"{m.get('overfit_steps')} steps of fitting ({fitted[0]:.3g} to {fitted[1]:.3g}): the "
+                "outputs are probabilities already, squashed twice; the loss cannot go below ~0.31 for same "
+                "pairs.",
+                "Remove the final sigmoid (module or torch.sigmoid call), or use the plain (probability) "
+                "loss.",
             )
         )
-    if m.get("nonfinite_gradients_at_distance_0", 0) > 0:
+    located = str((m.get("nonfinite_at") or {}).get("op", "")).lower()
+    sqrt_like = not located or any(k in located for k in ("sqrt", "pow", "norm", "dist"))
+    if m.get("nonfinite_gradients_at_distance_0", 0) > 0 and sqrt_like:
         out.append(
             _f(
                 "NAN_RISK_SQRT_AT_ZERO",
                 "error",
-                {"nonfinite_gradient_values": m["nonfinite_gradients_at_distance_0"]},
+                {"nonfinite_gradient_values": m["nonfinite_gradients_at_distance_0"],
+                 "nonfinite_on_your_batch": m.get("nonfinite_gradient_values", 0),
+                 "first_op": (m.get("nonfinite_at") or {}).get("op")},
                 "A pair of two equal images (distance 0) gives NaN or infinite gradients: sqrt of a "
                 "squared distance has an infinite derivative at 0, and one such pair poisons every weight.",
                 "Add a small epsilon inside the sqrt (sqrt(sum(d**2) + 1e-9)) or use the squared distance.",
@@ -366,6 +405,214 @@ def head_findings(m: dict, kind: str) -> list[Finding]:
                "Start the distance -> output weight positive (or drop the head: use the distance itself), "
                "and watch the loss against the constant baseline in the first epoch.")]
 
+FIX_BY_OP = {  # the fix for the op where non-finite values first appear
+    "acos": "clamp the cosine into [-1 + 1e-7, 1 - 1e-7] before acos/asin (its derivative is infinite at "
+            "+-1)",
+    "asin": "clamp the value into [-1 + 1e-7, 1 - 1e-7] before acos/asin (its derivative is infinite at +-1)",
+    "sqrt": "add a small epsilon inside the sqrt (sqrt(x + 1e-9)): its derivative is infinite at 0",
+    "log": "take log(x + 1e-7) or, for probabilities, a with-logits loss: log(0) is -inf",
+    "div": "divide by max(norm, 1e-12) (F.normalize / tf.math.l2_normalize do): a norm of 0 gives 0/0",
+    "norm": "use a norm with an epsilon (F.normalize, or sqrt(sum(x**2) + 1e-12)): the norm's gradient at 0 "
+            "is NaN",
+}
+
+
+def label_convention(m: dict, kind: str) -> tuple[int | None, int | None, str]:
+    """(the loss's same label, the data's same label, a sentence): which label's pairs the loss pulls
+    together (two-embedding kinds; a pair model whose output is a distance), and which label's pairs
+    look alike in pixels (or ``same_label`` when given)."""
+    pulled = m.get("loss_pulls_together")
+    loss_same = pulled[0] if pulled is not None and len(pulled) == 1 else None
+    if kind == "pair" and m.get("output_is_distance") and m.get("loss_accepts") == "real" \
+            and m.get("same_wants_low_output") is not None:
+        loss_same = 1 if m["same_wants_low_output"] else 0
+    given, auc, d = m.get("same_label_given"), m.get("pixel_distance_auc"), THRESHOLDS["pixel_convention"]
+    data_same = given
+    if given is None and auc is not None and np.isfinite(auc):
+        data_same = 1 if auc < 0.5 - d else 0 if auc > 0.5 + d else None
+    parts = []
+    if given is not None:
+        parts.append(f"same_label={given} given")
+    elif data_same is not None:
+        parts.append(f"in the pixels, label-{data_same} pairs look alike (distance AUC {auc:.2f})")
+    if loss_same is not None:
+        parts.append(f"the loss pulls label-{loss_same} pairs together")
+    elif given is None:
+        parts.append("1 = same assumed (the loss does not say)")
+    return loss_same, data_same, "; ".join(parts)
+
+
+def setup_findings(m: dict, kind: str) -> list[Finding]:
+    """Findings about the setup as a whole: branch scales, pair balance, label convention and information,
+    a loss won by a constant, non-finite values, frozen or unreachable parameters, probes that raised."""
+    t, out = THRESHOLDS, []
+    ratio = m.get("branch_scale_ratio", 1.0)
+    if ratio >= t["branch_scale_ratio"]:
+        out.append(_f("BRANCH_SCALE_MISMATCH", "error",
+                      {"x1_max_abs": m["input_max_abs_x1"], "x2_max_abs": m["input_max_abs_x2"],
+                       "ratio": ratio},
+                      f"The two inputs are on different scales (largest |x1| {m['input_max_abs_x1']:.4g}, "
+                      f"largest |x2| {m['input_max_abs_x2']:.4g}): one shared encoder cannot suit both, the "
+                      "larger branch "
+                      "dominates distances and gradients, and training jumps around instead of learning.",
+                      "Scale both inputs the same way (one normalisation, fitted on both) before the model."))
+    n, share = m["n_pairs"], m["same_share"]
+    z = abs(share - 0.5) / np.sqrt(0.25 / max(n, 1))
+    if abs(share - 0.5) >= t["imbalance"] and z >= t["imbalance_z"]:
+        out.append(_f("PAIR_IMBALANCE", "warning", {"label_1_share": share, "n_pairs": n},
+                      f"{share:.0%} of the {n} pairs are labelled 1 where a contrastive or BCE loss assumes "
+                      "about half: the model is pushed towards the majority answer and trains worse (a pair "
+                      "sampler that "
+                      "picks 'any other image' for a different pair also picks same pairs by chance).",
+                      "Sample same and different pairs half and half (draw a different pair until its "
+                      "classes "
+                      "differ), or weight the loss by class."))
+    loss_same, data_same, sentence = label_convention(m, kind)
+    m["label_convention"] = sentence
+    if loss_same is not None and data_same is not None and loss_same != data_same:
+        out.append(_f("LABEL_CONVENTION_MISMATCH", "error",
+                      {"loss_pulls_together": f"label {loss_same}", "same_pairs_are": f"label {data_same}",
+                       "pixel_distance_auc": m.get("pixel_distance_auc"),
+                       "same_label": m.get("same_label_given")},
+                      f"The loss pulls pairs labelled {loss_same} together but your same pairs are labelled "
+                      f"{data_same} ({sentence}): training makes same pairs far apart and different pairs "
+                      "close, "
+                      "and an accuracy written for your labels reads near 0.",
+                      "Make the loss and the data agree: swap y and 1 - y in the loss (the label of a same "
+                      "pair "
+                      f"must multiply d**2), or relabel the pairs; pass same_label={data_same} to state it."))
+    value, base = m.get("right_answer_loss"), m.get("baseline")
+    blind = m.get("output_effect", 1.0) < t["output_effect"]  # blind to the outputs: DEAD_GRADIENTS says it
+    no_gain = value is not None and base is not None and np.isfinite(value) \
+        and value >= base - t["prefers_constant"] * max(1.0, abs(base))
+    if no_gain \
+            and not blind:
+        out.append(_f("LOSS_PREFERS_CONSTANT", "error",
+                      {"loss_with_best_output_per_label": value, "best_constant_loss": base,
+                       "best_constant_output": m.get("baseline_output")},
+                      f"Giving every pair the best output for its own label costs {value:.4g}, no less than "
+                      f"one constant output for all pairs ({base:.4g}): the loss does not reward telling "
+                      "pairs apart, so training drives all outputs to that constant (a margin term with its "
+                      "sign flipped, relu(d - m) for relu(m - d), or a subtracted term, does this).",
+                      "Check each term's sign: same pairs pay d**2, different pairs pay relu(margin - d)**2, "
+                      "both added."))
+    bad_out, bad_grad = m.get("nonfinite_output_share", 0.0), m.get("nonfinite_gradient_values", 0)
+    located = str((m.get("nonfinite_at") or {}).get("op", "")).lower()
+    at_zero_other_op = m.get("nonfinite_gradients_at_distance_0", 0) > 0 and located \
+        and not any(k in located for k in ("sqrt", "pow", "norm", "dist"))
+    sqrt_at_zero = m.get("nonfinite_gradients_at_distance_0", 0) > 0 and not at_zero_other_op
+    grad_elsewhere = bad_grad > 0 and not (sqrt_at_zero and (not located or not at_zero_other_op))
+    if bad_out > 0 or grad_elsewhere or not np.isfinite(m.get("loss_at_start", 0.0)) or at_zero_other_op:
+        where = m.get("nonfinite_at") or {}
+        op = str(where.get("op", ""))
+        fix = next((text for key, text in FIX_BY_OP.items() if key in op.lower()),
+                   "find the op named above and keep its input inside its domain (an epsilon, a clamp)")
+        out.append(_f("NONFINITE_VALUES", "error",
+                      {"nonfinite_output_share": bad_out, "nonfinite_gradient_values": bad_grad,
+                       "first_op": where.get("op"), "in": where.get("module"), "stage": where.get("stage")},
+                      "NaN or inf appears "
+                      + (f"first in {op} ({where.get('stage')}, in {where.get('module')})"
+                                               if op else "(not located)")
+                      + " on real batches: one non-finite value poisons every weight it reaches.",
+                      fix[0].upper() + fix[1:] + "."))
+    if m.get("loss_reaches_parameters") is False:
+        frozen = m.get("frozen_tensors", [])
+        out.append(_f("NO_PARAMETER_REACHES_LOSS", "error",
+                      {"frozen_share": m.get("frozen_share"), "frozen": ", ".join(frozen[:6])
+                       + (" ..." if len(frozen) > 6 else "")},
+                      "No trainable parameter gets a gradient from the loss: "
+                      + ("every parameter is frozen (requires_grad=False / trainable=False)"
+                         if m.get("frozen_share", 0) >= 1 else "the loss is detached from the model "
+                         "(a .detach(), .item(), .numpy() or torch.no_grad() on the way)")
+                      + ", so no optimizer step can change anything.",
+                      "Unfreeze the layers you mean to train (requires_grad_(True), layer.trainable = True) "
+                      "and "
+                      "keep the loss a tensor computed from the model's outputs."))
+    elif m.get("frozen_share", 0) > 0:
+        frozen = m["frozen_tensors"]
+        out.append(_f("FROZEN_PARAMETERS", "warning",
+                      {"frozen_share": m["frozen_share"], "frozen": ", ".join(frozen[:6])
+                       + (" ..." if len(frozen) > 6 else "")},
+                      f"{m['frozen_share']:.0%} of the parameters are frozen and will not learn: "
+                      + ", ".join(frozen[:4]) + (" ..." if len(frozen) > 4 else "") + ".",
+                      "If these should learn, set requires_grad=True (trainable=True) and give them to the "
+                      "optimizer; a frozen pretrained backbone is fine only if its features already separate "
+                      "your pairs."))
+    true_auc, shuffled_auc = m.get("held_out_auc"), m.get("held_out_auc_shuffled_labels")
+    if true_auc is not None and shuffled_auc is not None \
+            and true_auc - shuffled_auc < t["label_information"] \
+            and true_auc < t["label_auc"] and m.get("pixel_distance_auc") is not None \
+            and abs(m["pixel_distance_auc"] - 0.5) < t["pixel_convention"] \
+            and m.get("overfit_end") is not None and m["overfit_end"] <= t["overfit"] * m["baseline"] \
+            and m.get("output_effect", 0) >= t["output_effect"] \
+            and m.get("label_effect", 0) >= t["label_effect"]:
+        out.append(_f("LABELS_UNINFORMATIVE", "note",
+                      {"held_out_auc": true_auc, "held_out_auc_shuffled_labels": shuffled_auc,
+                       "pixel_distance_auc": m["pixel_distance_auc"]},
+                      f"Fitting a few pairs with their labels ranks the other pairs no better (AUC "
+                      f"{true_auc:.2f}) than fitting them with shuffled labels ({shuffled_auc:.2f}), and "
+                      "label-1 pairs look no more "
+                      "alike than label-0 pairs: either the labels do not belong to their pairs, or the "
+                      "data is too hard for a few steps to show it (a healthy CNN on notebook 06's object "
+                      "pairs looks like this too).",
+                      "Check that labels are shuffled together with their pairs (one permutation for x1, x2 "
+                      "and y), and look at a few pairs with their labels."))
+    errors = m.get("probe_errors") or {}
+    if errors:
+        out.append(_f("PROBE_FAILED", "error", dict(errors),
+                      "Running your setup raised an error in " + ", ".join(errors) + ": "
+                      + "; ".join(errors.values()) + ". Training would raise it too.",
+                      "Read the error above: it is your model's, loss's or optimizer's own."))
+    return out
+
+
+# Cause -> the findings it explains. A cause that explains an error is itself an error (it is what a
+# student must fix), and each explained finding is ranked right after its cause with explained_by.
+EXPLAINS = {
+    "LOSS_IGNORES_LABELS": ("LOSS_PREFERS_CONSTANT",),
+    "LOSS_SHAPE_BROADCAST": ("LOSS_IGNORES_LABELS", "LOSS_PREFERS_CONSTANT", "CANNOT_OVERFIT_ONE_BATCH"),
+    "IDENTICAL_INPUTS": ("CONSTANT_OUTPUT", "DEAD_GRADIENTS", "CANNOT_OVERFIT_ONE_BATCH"),
+    "BRANCH_SCALE_MISMATCH": ("UNNORMALIZED_INPUT", "CANNOT_OVERFIT_ONE_BATCH", "LOSS_AT_INIT_UNEXPECTED",
+                              "LEARNING_RATE_TOO_LARGE", "NONFINITE_VALUES"),
+    "NO_PARAMETER_REACHES_LOSS": ("PROBE_FAILED", "CANNOT_OVERFIT_ONE_BATCH", "DEAD_GRADIENTS"),
+    "LOSS_PREFERS_CONSTANT": ("CANNOT_OVERFIT_ONE_BATCH", "CONSTANT_OUTPUT", "EMBEDDING_COLLAPSE",
+                              "LABELS_UNINFORMATIVE"),
+    "OUTPUT_ACTIVATION_MISMATCH": ("PROBE_FAILED", "CANNOT_OVERFIT_ONE_BATCH", "LOSS_AT_INIT_UNEXPECTED"),
+    "NONFINITE_VALUES": ("CONSTANT_OUTPUT", "LOSS_AT_INIT_UNEXPECTED", "CANNOT_OVERFIT_ONE_BATCH",
+                         "NAN_RISK_SQRT_AT_ZERO", "PROBE_FAILED"),
+    "UNNORMALIZED_INPUT": ("CANNOT_OVERFIT_ONE_BATCH", "LOSS_AT_INIT_UNEXPECTED", "LEARNING_RATE_TOO_LARGE"),
+    "FROZEN_PARAMETERS": ("CANNOT_OVERFIT_ONE_BATCH",),
+}
+RANK = {"error": 0, "warning": 1, "note": 2}
+
+
+def rank_by_cause(findings: list[Finding]) -> list[Finding]:
+    """The severity rule: for each cause in ``EXPLAINS`` that is present (as an error or a warning), the
+    findings it explains get ``explained_by`` (the report ranks them right after it) and the cause takes
+    the highest severity among them, so the unscaled input that explains CANNOT_OVERFIT_ONE_BATCH is an
+    error above it, not a warning under it."""
+    codes = {f.code: f for f in findings}
+    explained: dict[str, str] = {}
+    for cause in CAUSE_ORDER:
+        f = codes.get(cause)
+        if f is None or f.severity == "note" or cause in explained:
+            continue
+        for symptom in EXPLAINS.get(cause, ()):
+            if symptom in codes and symptom not in explained and symptom != cause:
+                explained[symptom] = cause
+    out = []
+    for f in findings:
+        evidence = dict(f.evidence)
+        severity = f.severity
+        if f.code in explained and "explained_by" not in evidence:
+            evidence["explained_by"] = explained[f.code]
+        worst = [codes[s].severity for s, c in explained.items() if c == f.code]
+        if worst and min(RANK[w] for w in worst) < RANK[severity]:
+            severity = min(worst, key=RANK.get)
+        out.append(Finding(f.code, severity, evidence, f.explanation, f.fix))
+    return out
+
+
 
 def explain_causes(findings: list[Finding], m: dict) -> list[Finding]:
     """Cause first: where one finding explains another, the explained one says so (``explained_by``) and
@@ -403,5 +650,6 @@ def explain_causes(findings: list[Finding], m: dict) -> list[Finding]:
 def findings_from(m: dict, kind: str) -> list[Finding]:
     """Every finding the measurements support, with the causes that explain others marked (the Report
     orders them)."""
-    return explain_causes(data_findings(m) + loss_findings(m, kind) + training_findings(m)
-                          + output_findings(m, kind) + head_findings(m, kind), m)
+    found = (setup_findings(m, kind) + data_findings(m) + loss_findings(m, kind) + training_findings(m)
+             + output_findings(m, kind) + head_findings(m, kind))
+    return rank_by_cause(explain_causes(found, m))

@@ -7,21 +7,34 @@ import json
 from dataclasses import asdict, dataclass, field
 
 SEVERITIES = ("error", "warning", "note")
+NOT_CHECKED = ("not checked: training longer than 60 steps on 16 pairs, generalisation to new images, "
+               "data augmentation, batches beyond the first 8, learning-rate schedules, and anything your "
+               "training loop does that these probes do not (they call your model, loss and optimizer "
+               "class directly).")
 
 # Root causes first (data, then the loss, then the optimiser), symptoms last: a symptom such as a
 # constant output is usually explained by a cause listed above it.
 CAUSE_ORDER = (
     "IDENTICAL_INPUTS",
-    "LOSS_IGNORES_LABELS",
+    "BRANCH_SCALE_MISMATCH",
+    "NO_PARAMETER_REACHES_LOSS",
     "LOSS_SHAPE_BROADCAST",
+    "LOSS_IGNORES_LABELS",
+    "LABEL_CONVENTION_MISMATCH",
+    "LOSS_PREFERS_CONSTANT",
     "OUTPUT_ACTIVATION_MISMATCH",
+    "NONFINITE_VALUES",
     "NAN_RISK_SQRT_AT_ZERO",
     "INVERTED_METRIC",
     "UNNORMALIZED_INPUT",
+    "FROZEN_PARAMETERS",
     "LEARNING_RATE_TOO_SMALL",
     "LEARNING_RATE_TOO_LARGE",
     "REGULARIZATION_IGNORED",
+    "LABELS_UNINFORMATIVE",
     "UNSHUFFLED_PAIRS",
+    "PAIR_IMBALANCE",
+    "PROBE_FAILED",
     "DEAD_GRADIENTS",
     "CONSTANT_OUTPUT",
     "EMBEDDING_COLLAPSE",
@@ -96,10 +109,14 @@ class Report:
 
     def to_text(self) -> str:
         head = f"siamlab.doctor: {self.framework} {self.model_kind} model, "
+        convention = self.measurements.get("label_convention")
         if not self.findings:
-            return head + "no findings: nothing in these probes explains a failure to train."
+            ran = ", ".join(self.measurements.get("probes_run", [])) or "none"
+            return "\n".join([head + "no findings: nothing in these probes explains a failure to train.",
+                              *([f"labels: {convention}"] if convention else []),
+                              f"probes run: {ran}.", NOT_CHECKED])
         counts = ", ".join(f"{len(self.by_severity(s))} {s}(s)" for s in SEVERITIES if self.by_severity(s))
-        lines = [head + counts]
+        lines = [head + counts, *([f"labels: {convention}"] if convention else [])]
         for name, error in self.measurements.get("probe_errors", {}).items():
             lines.append(f"(probe '{name}' failed: {error})")
         for i, f in enumerate(self.findings, 1):
