@@ -217,3 +217,11 @@ def test_labels_shuffled_against_their_pairs_get_a_note_and_the_true_labels_do_n
     assert note.severity == "note" and note.evidence["held_out_auc"] < 0.65, shuffled.to_text()
     true = diagnose(**{**make(), "pairs": batches})
     assert "LABELS_UNINFORMATIVE" not in true.codes and true.ok
+
+
+def test_triplets_are_out_of_scope_said_plainly():
+    from torch import nn
+
+    anchor = np.zeros((4, 1, 16, 16), np.float32)
+    with pytest.raises(UnsupportedSetup, match=r"not supported: triplets .* supported: two inputs"):
+        diagnose(nn.Flatten(), [(anchor, anchor, anchor)], lambda a, p, n: 0.0)
