@@ -79,10 +79,18 @@ def test_every_relative_link_and_anchor_resolves(page):
 
 
 def test_github_addresses_are_pyprojects():
-    """Badges, clone and install commands name the address written once in [project.urls]."""
-    repo = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["urls"]["Repository"].rstrip("/")
-    path = repo.removeprefix("https://github.com/")
-    hosts = r"(?:github\.com|colab\.research\.google\.com/github|mybinder\.org/v2/gh)"
+    """Badges, clone and install commands name the address written once in [project.urls].
+
+    Every Colab or Binder address is the course's; on github.com, so is every repository named like the
+    project (docs/doctor.md cites other projects' bug threads, which stay as they are).
+    """
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    path = project["urls"]["Repository"].rstrip("/").removeprefix("https://github.com/")
+    hosted = r"(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)/([\w.-]+/[\w.-]+)"
     for page in PAGES:
-        named = {m.removesuffix(".git") for m in re.findall(hosts + r"/([\w.-]+/[\w.-]+)", page.read_text())}
-        assert named <= {path}, f"{page.relative_to(REPO)} names {sorted(named)}, pyproject says {path}"
+        text = page.read_text()
+        named = set(re.findall(hosted, text)) | {
+            m for m in re.findall(r"github\.com/([\w.-]+/[\w.-]+)", text)
+            if m.removesuffix(".git").split("/")[1] == project["name"]}
+        assert {m.removesuffix(".git") for m in named} <= {path}, (
+            f"{page.relative_to(REPO)} names {sorted(named)}, pyproject says {path}")
