@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from siamlab.exercises._core import ExerciseError, Verdict
+from siamlab.exercises.bug_lab import check_mystery_fix, check_same_label
 from siamlab.exercises.losses import (
     check_contrastive_loss,
     check_plateau,
@@ -53,8 +54,14 @@ EXERCISES = (
              "choose a threshold on validation pairs and report its held-out accuracy"),
     Exercise("05-2", "05_explorers", "check_roc_point",
              "compute the ROC point (true and false positive rate) of a threshold"),
+    Exercise("06-1", "06_bug_lab", "check_mystery_fix",
+             "find the mystery model's one bug from the doctor's evidence and write the fixed loss"),
+    Exercise("06-2", "06_bug_lab", "check_same_label",
+             "read which label value a tutorial's contrastive loss treats as a same pair"),
 )
 
 __all__ = ["EXERCISES", "Exercise", "ExerciseError", "Verdict", "check_constant_output",
-           "check_contrastive_loss", "check_fixed_pairs", "check_learning_rate", "check_plateau",
-           "check_pulled_distance", "check_roc_point", "check_safe_distance", "check_validation_threshold"]
+           "check_contrastive_loss", "check_fixed_pairs", "check_learning_rate", "check_mystery_fix",
+           "check_plateau",
+           "check_pulled_distance", "check_roc_point", "check_safe_distance", "check_same_label",
+           "check_validation_threshold"]
