@@ -40,11 +40,23 @@ def named_first(r: Report) -> str:
 
 
 @pytest.mark.parametrize("name", BUGS)
-def test_a_reported_bug_is_named_as_the_first_finding_at_its_highest_severity(name):
+def test_a_reported_bug_is_named_and_first_at_its_highest_severity_unless_the_zoo_says_otherwise(name):
     _link, _cause, code = doctor_zoo.REAL_CASES[name]
     r = report(name)
-    assert named_first(r) == code, r.to_text()
+    assert code in r.codes, r.to_text()
+    assert named_first(r) == doctor_zoo.NAMED_LATER.get(name, code), r.to_text()
     assert not r.ok
+
+
+def test_the_zoo_meets_issue_18s_numbers():
+    """Cause the first error-level finding in >= 80 % of the bug cases, present in all, no error on any
+    healthy setup (docs/doctor.md's table holds the same counts)."""
+    first_error_is_cause = [first_error(report(n)) == doctor_zoo.REAL_CASES[n][2] for n in BUGS]
+    assert sum(first_error_is_cause) / len(BUGS) >= 0.8, dict(zip(BUGS, first_error_is_cause))
+    assert all(doctor_zoo.REAL_CASES[n][2] in report(n).codes for n in BUGS)
+    assert not any(report(n).by_severity("error") for n in HEALTHY)
+    public = [n for n in BUGS if doctor_zoo.REAL_CASES[n][0]]
+    assert len(public) >= 12
 
 
 @pytest.mark.parametrize("name", HEALTHY)
@@ -225,3 +237,18 @@ def test_triplets_are_out_of_scope_said_plainly():
     anchor = np.zeros((4, 1, 16, 16), np.float32)
     with pytest.raises(UnsupportedSetup, match=r"not supported: triplets .* supported: two inputs"):
         diagnose(nn.Flatten(), [(anchor, anchor, anchor)], lambda a, p, n: 0.0)
+
+
+def test_blank_images_are_named_in_both_frameworks_and_real_digits_are_not():
+    python2 = report("delijati_3_integer_division")
+    [blank] = [f for f in python2.findings if f.code == "BLANK_INPUTS"]
+    assert blank.severity == "warning" and blank.evidence["blank_share"] >= 0.02
+    assert "integer division" in blank.fix
+    python3 = report("delijati_3_python3")  # the same real digits divided by 255 as floats
+    assert python3.measurements["blank_share"] == 0.0 and "BLANK_INPUTS" not in python3.codes
+    make = doctor_zoo.tf_setups()["healthy_mlp"]
+    batches = doctor_zoo.pair_batches("tf", n_batches=2)
+    blanked = [(a, np.where(np.arange(len(b))[:, None, None, None] % 4 == 0, 0.0, b).astype(np.float32), y)
+               for a, b, y in batches]  # a quarter of the right-hand images wiped to 0
+    assert "BLANK_INPUTS" in diagnose(**{**make(), "pairs": blanked}).codes
+    assert "BLANK_INPUTS" not in diagnose(**{**make(), "pairs": batches}).codes

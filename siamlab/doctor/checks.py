@@ -77,6 +77,13 @@ THRESHOLDS = {
     # the user's metric on outputs that answer every pair right: healthy 1.0, tf-asker's accuracy and
     # the planted inverted metric 0.0
     "inverted_metric": 0.25,
+    # share of the images in the batches whose every value is equal (blank): healthy 0 (the bundled MNIST
+    # subset, 1,762 train and 10,000 test images; the zoo's and notebook 06's images carry noise); MNIST
+    # divided the Python 2 way (uint8 / 255 floors to 0 except pixels of exactly 255, delijati/pytorch-siamese
+    # #3) 9.3 % (train subset) and 10.2 % (test), and 5 % (8 of 160) in that case's rebuilt batches, a
+    # sample of 160 images (binomial spread about 5-14 %). Chosen after seeing the 5 %: well below the
+    # population's 9-10 %, and above a stray blank image or two in a batch of 64-128
+    "blank_images": 0.02,
     # largest |input|: images in [0, 1] give 1.0, standardised ones a few units, raw pixels 255
     "input_scale": 20.0,
     # batches holding one label only, when the data has both: healthy 0 of 2-4, planted sorted 2 of 2
@@ -111,6 +118,22 @@ def data_findings(m: dict) -> list[Finding]:
                 "nothing before the comparison gets a gradient.",
                 "Check how pairs are built (an index that should be pair[j] reads pair[0]); look at a "
                 "batch before training on it (siamlab's check_pairs does).",
+            )
+        )
+    blank = m.get("blank_share") or 0.0
+    if blank >= t["blank_images"]:
+        out.append(
+            _f(
+                "BLANK_INPUTS",
+                "warning",
+                {"blank_share": blank, "n_pairs": m["n_pairs"], "input_max_abs": m["input_max_abs"]},
+                f"{blank:.0%} of the images in these batches are blank (every value equal): they carry "
+                "nothing to compare, two of them make a pair at distance 0, and the rest of the data may "
+                "have lost most of its values the same way.",
+                "Look at a few images as the model receives them. Dividing uint8 images by 255 with integer "
+                "division (Python 2's / on integer arrays, or //) floors every pixel below 255 to 0: divide "
+                "a float copy (images.astype('float32') / 255), and cast to an integer type only before "
+                "scaling.",
             )
         )
     if m["input_max_abs"] > t["input_scale"]:

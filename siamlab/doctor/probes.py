@@ -114,6 +114,9 @@ def measure_inputs(batches) -> dict:
     return {
         "n_pairs": int(len(y)),
         "identical_share": float(np.mean(np.all(x1 == x2, axis=1))),
+        # images whose every value is the same (blank): what uint8 // 255 (Python 2's / on integer arrays)
+        # or a cast to an integer type after scaling leaves of most pictures
+        "blank_share": float(np.mean(np.concatenate([np.ptp(x1, axis=1), np.ptp(x2, axis=1)]) == 0)),
         "input_max_abs": max(scale1, scale2),
         "input_max_abs_x1": scale1,
         "input_max_abs_x2": scale2,

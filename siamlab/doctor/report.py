@@ -16,6 +16,7 @@ NOT_CHECKED = ("not checked: training longer than 60 steps on 16 pairs, generali
 # constant output is usually explained by a cause listed above it.
 CAUSE_ORDER = (
     "IDENTICAL_INPUTS",
+    "BLANK_INPUTS",
     "BRANCH_SCALE_MISMATCH",
     "NO_PARAMETER_REACHES_LOSS",
     "LOSS_SHAPE_BROADCAST",
