@@ -221,8 +221,10 @@ def loss_findings(m: dict, kind: str) -> list[Finding]:
             )
         )
     fitted = (m.get("fitted_output_min"), m.get("fitted_output_max"))
-    if kind == "pair" and accepts == "logit" and lo > 0 and hi < 1 and bound == 0 and fitted[0] is not None \
-            and fitted[0] > 0 and fitted[1] < 1:
+    # A constant output (identical inputs, say) proves nothing about a sigmoid: fitting moves it towards the
+    # batch's best logit, often inside (0, 1). CONSTANT_OUTPUT reports that case.
+    if kind == "pair" and accepts == "logit" and not constant and lo > 0 and hi < 1 and bound == 0 \
+            and fitted[0] is not None and fitted[0] > 0 and fitted[1] < 1:
         out.append(
             _f(
                 "OUTPUT_ACTIVATION_MISMATCH",
