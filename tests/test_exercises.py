@@ -61,6 +61,8 @@ def test_plateau_context_prints_the_notebook_numbers(capsys):
 
 
 def test_plateau_rejects_the_listed_wrong_answers():
+    message = rejects(ex.check_plateau, lambda y: np.mean(y) ** 3, "shares [0.5, 0.125, 0.25, 0.875, 0.6]:")
+    assert "0.6000000" not in message   # float32 shares are rounded
     rejects(ex.check_plateau, lambda y: 0.25, "0.2500 whatever the labels")
     rejects(ex.check_plateau, lambda y: np.mean(y), "a share of pairs, not a loss")
     rejects(ex.check_plateau, lambda y: 1 - np.mean(y), "a share of pairs, not a loss")
@@ -89,10 +91,19 @@ def _loss(d, y, margin=1.0):
 
 def test_contrastive_loss_accepts_correct_forms(capsys):
     ex.check_contrastive_loss(_loss)
-    ex.check_contrastive_loss(lambda d, y, margin=1.0: y * d**2 + (1 - y) * np.clip(margin - d, 0, None) ** 2)
+    ex.check_contrastive_loss(lambda d, y, margin=1.0: np.average(y * d**2 + (1 - y) * np.clip(margin - d, 0,
+                                                                                                None) ** 2))
     ex.check_contrastive_loss(lambda d, y, margin=1.0: y * d**2 + (1 - y) * max(0.0, margin - d) ** 2)
     out = capsys.readouterr().out
-    assert "computed vectorised." in out and "one loss per pair" in out and "computed pair by pair" in out
+    assert "computed vectorised." in out and "computed pair by pair (one pair per call" in out
+
+
+def test_contrastive_loss_rejects_a_vector_from_a_vectorised_call():
+    # one loss per pair is accepted only from a function that takes one pair (the checker averages);
+    # a (B,) vector from (B,) inputs is no batch loss (TF: the gradient of its sum; torch: no .backward())
+    rejects(ex.check_contrastive_loss,
+            lambda d, y, margin=1.0: y * d**2 + (1 - y) * np.clip(margin - d, 0, None) ** 2,
+            "returns one loss per pair, shape (8,)", "return the mean over the pairs, one number")
 
 
 def test_contrastive_loss_rejects_the_listed_wrong_answers():
@@ -110,6 +121,10 @@ def test_contrastive_loss_rejects_the_listed_wrong_answers():
     rejects(ex.check_contrastive_loss, lambda d, y, margin=1.0: _loss(d, y), "not at margin 2")
     rejects(ex.check_contrastive_loss, lambda d, y: _loss(d, y), "no margin argument")
     rejects(ex.check_contrastive_loss, lambda d, y, margin=1.0: np.mean(d), "not the contrastive loss")
+    rejects(ex.check_contrastive_loss, lambda d, y, margin=1.0: _loss(d, y, margin) / 2, "Hadsell", "½")
+    rejects(ex.check_contrastive_loss,
+            lambda d, y, margin=1.0: 0.5 * (y * d**2 + (1 - y) * max(0, margin - d) ** 2),
+            "half the right one")   # written for one pair
 
 
 def test_contrastive_loss_reports_the_students_own_error():
@@ -138,9 +153,10 @@ def _steepest(rates, losses):
 
 
 def test_learning_rate_accepts_correct_forms():
-    ex.check_learning_rate(lambda r, loss: r[np.nanargmin(loss)] / 10)   # the solution
-    ex.check_learning_rate(_steepest)                             # Smith's steepest fall
-    ex.check_learning_rate(lambda r, loss: r[np.nanargmin(loss)] / 4)   # a few times below the dip
+    ex.check_learning_rate(lambda r, loss: r[np.nanargmin(loss)] / 4)   # the solution
+    ex.check_learning_rate(_steepest)                                    # the steepest fall
+    for factor in (2.5, 3, 5):                                           # 2-5 times below the dip
+        ex.check_learning_rate(lambda r, loss, k=factor: r[np.nanargmin(loss)] / k)
 
 
 def test_learning_rate_rejects_the_listed_wrong_answers():
@@ -149,13 +165,28 @@ def test_learning_rate_rejects_the_listed_wrong_answers():
     rejects(ex.check_learning_rate, lambda r, loss: r[np.nanargmin(loss)] / 1.5, "just below the dip")
     rejects(ex.check_learning_rate, lambda r, loss: r[0], "on the flat part")
     rejects(ex.check_learning_rate, lambda r, loss: r[:2], "one learning rate")
+    # ten times below the lowest point: on the flat part of a probe whose fall spans 0.9 decades, as
+    # notebook 04's Adam curve (fall from 2.9e-3, lowest point 2.5e-2)
+    rejects(ex.check_learning_rate, lambda r, loss: r[np.nanargmin(loss)] / 10, "2.5e-03 is on the flat part",
+            "dip is at 2.5e-02")
+    # np.argmin lands on the first NaN (the diverged end): named, not just "the wrong side"
+    rejects(ex.check_learning_rate, lambda r, loss: r[np.argmin(loss)] / 4, "the first NaN", "np.nanargmin")
 
 
 def test_learning_rate_judges_a_real_curve_when_given(capsys):
     rates = np.geomspace(1e-5, 1, 50)
     losses = 0.7 - 0.4 * np.exp(-np.log10(rates / 2e-2) ** 2)
-    ex.check_learning_rate(lambda r, loss: r[np.nanargmin(loss)] / 10, curve=(rates, losses))
-    assert "On this notebook's Adam curve you pick" in capsys.readouterr().out
+    ex.check_learning_rate(lambda r, loss: r[np.nanargmin(loss)] / 4, curve=(rates, losses))
+    assert "On the curve you passed you pick 4.6e-03, where the loss is falling" in capsys.readouterr().out
+
+
+def test_learning_rate_fails_on_a_given_curve_it_reads_wrong():
+    # passes the probes, but on this curve (a short fall just below its dip) it picks the flat part: a ✗
+    rates = np.geomspace(1e-5, 1, 300)
+    x = np.log10(rates / 2.5e-2)
+    losses = 0.693 - 0.35 * (1 - np.cos(np.pi * np.clip((x + 0.5) / 0.5, 0, 1))) / 2 + np.where(x > 0, x, 0)
+    rejects(ex.check_learning_rate, lambda r, loss: r[np.nanargmin(loss)] / 4, "not on the curve you passed",
+            "on the flat part", curve=(rates, losses))
 
 
 # 03-1 ------------------------------------------------------------------------------------------------
@@ -186,7 +217,15 @@ def test_fixed_pairs_accepts_correct_forms(capsys):
         return np.stack([anchor, other], axis=1)[:, :, None].astype(np.float32) / 255.0, y
 
     ex.check_fixed_pairs(vectorised)
-    assert "other order" in capsys.readouterr().out
+
+    def alternating(pos, neg, n):   # branch order flipped on every other pair: still the pair's two images
+        x, y = _pairs(pos, neg, n)
+        x[1::2] = x[1::2, ::-1]
+        return x, y
+
+    ex.check_fixed_pairs(alternating)
+    out = capsys.readouterr().out
+    assert out.count("other order") == 2 and out.count("✓ 03-1") == 4
 
 
 def test_fixed_pairs_rejects_the_listed_wrong_answers():
@@ -226,6 +265,12 @@ def test_roc_point_rejects_the_listed_wrong_answers():
     rejects(ex.check_roc_point, lambda d, y, t: (np.sum((d < t) & (y == 1)), np.sum((d < t) & (y == 0))),
             "counts")
     rejects(ex.check_roc_point, lambda d, y, t: 0.5, "two numbers")
+    rejects(ex.check_roc_point, lambda d, y, t: _roc(d, y, 0.5), "right at threshold 0.5, but not at 0.32",
+            "use the threshold argument")
+    rejects(ex.check_roc_point, lambda d, y, t: _roc(d, y, 0.5) if t != 0.32 else _roc(d, y, t + 0.2),
+            "not at 0.32")
+    rejects(ex.check_roc_point, lambda d, y, t: _roc(d, y, t) if t != 0.75 else _roc(d, y, 0.5),
+            "not at 0.75")
 
 
 def _validation(vd, vs, td, ts):
@@ -238,6 +283,17 @@ def _scan(vd, vs, td, ts):
     accs = [np.mean((vd < c) == (vs == 1)) for c in cuts]
     t = cuts[int(np.argmax(accs))]
     return t, np.mean((td < t) == (ts == 1))
+
+
+def test_validation_threshold_probes_tell_the_answers_apart():
+    from siamlab.exercises.thresholds import _PROBE_SETS, _best_thresholds
+
+    (low1, high1, _), (low2, high2, _) = (_best_thresholds(vd, vs) for vd, vs, _, _ in _PROBE_SETS)
+    assert high2 < low1   # the two validation gaps do not overlap: no one fixed threshold passes both
+    for vd, vs, td, ts in _PROBE_SETS:
+        low, high, best = _best_thresholds(td, ts)
+        assert best < 0.9   # held-out pairs not separable: hindsight's accuracy is no 1.0 that others share
+        assert _best_thresholds(vd, vs)[1] < low   # the held-out best threshold lies elsewhere
 
 
 def test_validation_threshold_accepts_correct_forms(capsys):
@@ -255,6 +311,20 @@ def test_validation_threshold_rejects_the_listed_wrong_answers():
             "HELD-OUT pairs", "hindsight")
     rejects(ex.check_validation_threshold, lambda vd, vs, td, ts: _validation(vd, vs, vd, vs),
             "measured on the validation pairs")
+    # the validation threshold with hindsight's accuracy: named as hindsight, not as "validation"
+    rejects(ex.check_validation_threshold,
+            lambda vd, vs, td, ts: (_validation(vd, vs, td, ts)[0],
+                                    metrics.roc_analysis(td, ts).best_accuracy),
+            "best accuracy on the held-out pairs (hindsight)")
+    # (accuracy, threshold): the order is named, not "the best one for the HELD-OUT pairs"
+    message = rejects(ex.check_validation_threshold, lambda *a: _validation(*a)[::-1], "in the other order",
+                      "the threshold first")
+    assert "HELD-OUT" not in message
+    # a fixed threshold that never looks at the validation pairs: right on one probe, not on the other
+    rejects(ex.check_validation_threshold, lambda vd, vs, td, ts: (0.5, np.mean((td < 0.5) == (ts == 1))),
+            "0.500 on two probes", "does not come from the validation pairs")
+    rejects(ex.check_validation_threshold, lambda vd, vs, td, ts: (0.3, np.mean((td < 0.3) == (ts == 1))),
+            "not one of highest accuracy on the validation pairs")
 
     def backwards(vd, vs, td, ts):
         t = metrics.roc_analysis(vd, vs).best_threshold

@@ -41,8 +41,9 @@ def test_contrastive_loss_tf_accepts_correct_forms():
     ex.check_contrastive_loss(tf_loss, framework="tf")
     ex.check_contrastive_loss(lambda d, y, margin=1.0: tf.keras.ops.mean(
         y * d**2 + (1 - y) * tf.nn.relu(margin - d) ** 2), framework="tf")
-    ex.check_contrastive_loss(lambda d, y, margin=1.0: y * d**2 + (1 - y) * tf.maximum(0.0, margin - d) ** 2,
-                              framework="tf")                        # one loss per pair
+    ex.check_contrastive_loss(lambda d, y, margin=1.0: (d**2 if float(y) == 1
+                                                         else tf.maximum(0.0, margin - d) ** 2),
+                              framework="tf")                        # written for one pair
     ex.check_contrastive_loss(lambda d, y, margin=1.0: siamlab_tf().contrastive_loss(d, y, margin),
                               framework="tf")
 
@@ -63,6 +64,12 @@ def test_contrastive_loss_tf_rejects_the_seed_and_the_swapped_convention():
             framework="tf")
     rejects(ex.check_contrastive_loss, lambda d, y, margin=1.0: tf.reduce_sum(
         y * d**2 + (1 - y) * tf.maximum(0.0, margin - d) ** 2), "sums over the batch", framework="tf")
+    # a (B,) vector of per-pair losses from a vectorised call: TF would train on its sum
+    rejects(ex.check_contrastive_loss,
+            lambda d, y, margin=1.0: y * d**2 + (1 - y) * tf.maximum(0.0, margin - d) ** 2,
+            "return the mean over the pairs, one number", framework="tf")
+    rejects(ex.check_contrastive_loss, lambda d, y, margin=1.0: 0.5 * tf_loss(d, y, margin), "Hadsell",
+            framework="tf")
 
 
 def test_contrastive_loss_torch_accepts_correct_forms():
@@ -85,6 +92,9 @@ def test_contrastive_loss_torch_rejects_the_listed_wrong_answers():
     rejects(ex.check_contrastive_loss,
             lambda d, y, margin=1.0: torch.mean(y * d**2 + (1 - y) * (margin - d) ** 2),
             "max(0, margin - d)", framework="torch")
+    # a (B,) vector of per-pair losses: torch's .backward() refuses it
+    rejects(ex.check_contrastive_loss, lambda d, y, margin=1.0: y * d**2 + (1 - y) * F.relu(margin - d) ** 2,
+            "returns one loss per pair, shape (8,)", framework="torch")
 
 
 def test_safe_distance_accepts_correct_forms_in_both_frameworks():
@@ -107,6 +117,17 @@ def test_safe_distance_rejects_the_listed_wrong_answers():
             framework="torch")
 
 
+def test_safe_distance_names_a_distance_without_gradient():
+    # values right, but cut off from a: not "NaN or infinite", not "your function raised"
+    for fn, framework in [(lambda a, b: tf.stop_gradient(tf.norm(a - b, axis=1)), "tf"),
+                          (lambda a, b: np.linalg.norm(a.numpy() - b.numpy(), axis=1), "tf"),
+                          (lambda a, b: torch.norm(a - b, dim=1).detach(), "torch"),
+                          (lambda a, b: torch.sqrt(((a.detach() - b) ** 2).sum(1) + 1e-9), "torch"),
+                          (lambda a, b: np.linalg.norm(a.detach().numpy() - b.numpy(), axis=1), "torch"),
+                          (lambda a, b: np.linalg.norm(np.asarray(a) - np.asarray(b), axis=1), "torch")]:
+        rejects(ex.check_safe_distance, fn, "your distance has no gradient", framework=framework)
+
+
 def test_constant_output_accepts_correct_forms():
     ex.check_constant_output(lambda m: torch.relu(m.linear2[0].bias.detach()))
     ex.check_constant_output(lambda m: m.linear2(torch.zeros(1, 100)).detach()[0])   # head of a zero vector
@@ -114,7 +135,11 @@ def test_constant_output_accepts_correct_forms():
 
 
 def test_constant_output_rejects_the_listed_wrong_answers():
-    rejects(ex.check_constant_output, lambda m: m.linear2[0].bias.detach(), "negative bias gives 0")
-    rejects(ex.check_constant_output, lambda m: torch.sigmoid(m.linear2[0].bias.detach()), "sigmoid")
+    for answer, fragment in [(lambda m: m.linear2[0].bias.detach(), "never outputs a negative number"),
+                             (lambda m: torch.sigmoid(m.linear2[0].bias.detach()), "sigmoid")]:
+        with pytest.raises(ExerciseError) as caught:
+            ex.check_constant_output(answer)
+        message = str(caught.value)
+        assert fragment in message and "relu" not in message.lower(), message   # names the fault, not the fix
     rejects(ex.check_constant_output, lambda m: m.linear2[0].weight.detach().sum(1), "not the output")
     rejects(ex.check_constant_output, lambda m: m.linear2[0].bias.detach()[:1], "shape (2,)")

@@ -59,7 +59,8 @@ def check_plateau(fn: Callable, framework: str = "numpy", same: Any = None,
                               "how many pairs are same. Put that constant distance into the loss and "
                               "average.")
     raise wrong(exercise, "not the loss of the best constant distance for every share of same pairs "
-                          f"(your answers for shares {shares}: {np.round(got, 4).tolist()}). Write the "
+                          f"(your answers for shares {[round(p, 4) for p in shares]}: "
+                          f"{np.round(got, 4).tolist()}). Write the "
                           "broadcast loss for one constant distance c and find the c that minimises it.")
 
 
@@ -87,7 +88,7 @@ def check_pulled_distance(fn: Callable, framework: str = "numpy") -> Verdict:
             raise wrong(exercise, f"expected one distance (or one per pair), got shape {a.shape} for "
                                   f"{len(y)} pairs")
     got = np.array([float(np.ravel(a)[0]) for a in answers])
-    shares = np.array([float(y.mean()) for y in _LABELS])
+    shares = np.round([float(y.mean()) for y in _LABELS], 4)
     if close(got, 1 - shares, rtol=1e-3):
         return passed(exercise, "every distance is pulled to the same value, set by the share of same pairs "
                                 "and not by the pair's own label.")
@@ -175,12 +176,20 @@ def check_contrastive_loss(fn: Callable, framework: str = "numpy") -> Verdict:
             (np.sqrt(terms), "your terms are not squared: the contrastive loss squares d and the hinge.")]:
         if (value is not None and close(value, reference.mean())) or (per_pair and close(got, reference)):
             raise wrong(exercise, message)
+    if (value is not None and close(value, terms.mean() / 2)) or (per_pair and close(got, terms / 2)):
+        raise wrong(exercise, "your loss is half the right one: Hadsell et al. (2006) write ½ in front of "
+                              "each term, the seeds and siamlab do not. Drop the ½.")
     if value is not None and close(value, terms.sum()):
         raise wrong(exercise, "your loss sums over the batch: its size (and the step the optimizer takes) "
                               "then grows with the batch size. Average over the pairs.")
     if not ((value is not None and close(value, terms.mean())) or (per_pair and close(got, terms))):
         raise wrong(exercise, "not the contrastive loss on the probe pairs: same pairs should cost d², "
                               "different pairs max(0, margin - d)², averaged over the batch.")
+    if per_pair and form == "vectorised":
+        raise wrong(exercise, f"called with (B,) tensors your loss returns one loss per pair, shape "
+                              f"{got.shape}: return the mean over the pairs, one number. (A vector is no "
+                              "batch loss: TensorFlow takes the gradient of its sum, torch's .backward() "
+                              "refuses it.)")
     if not _has_margin(fn):
         raise wrong(exercise, "right at margin 1, but your function has no margin argument: write "
                               "(distance, same, margin=1.0).")
@@ -190,7 +199,7 @@ def check_contrastive_loss(fn: Callable, framework: str = "numpy") -> Verdict:
     if not close(got2.reshape(-1)[0] if scalar2 else got2, terms2.mean() if scalar2 else terms2):
         raise wrong(exercise, "right at margin 1 but not at margin 2: use the margin argument, not the "
                               "number 1.")
-    note = " (one loss per pair: the batch loss is their mean)" if per_pair else ""
+    note = " (one pair per call: the batch loss is their mean)" if per_pair else ""
     return passed(f"{exercise} ({framework})", f"right on pairs on both sides of the margin, at margins "
                                                f"1 and 2, "
                                                 f"computed {form}{note}.")
@@ -206,14 +215,20 @@ def _has_margin(fn: Callable) -> bool:
     return len(parameters) >= 3 or any(p.kind == p.VAR_POSITIONAL for p in parameters.values())
 
 
+_NO_GRADIENT = "none"   # the distance is not connected to ``a`` (numpy, .detach(), tf.stop_gradient)
+_NO_GRADIENT_MESSAGE = ("your distance has no gradient (it is not computed from a with tensor ops: numpy, "
+                        ".detach() or tf.stop_gradient cut it off), so training could not move the "
+                        "embeddings through it.")
+
+
 def _distance_and_gradient(fn: Callable, a: np.ndarray, b: np.ndarray, framework: str) -> tuple[Any, Any]:
     if framework == "torch":
         import torch
 
         ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b)
         d = fn(ta, tb)
-        if not hasattr(d, "sum"):
-            return to_numpy(d), None
+        if not isinstance(d, torch.Tensor) or d.grad_fn is None:
+            return to_numpy(d), _NO_GRADIENT
         d.sum().backward()
         return to_numpy(d), to_numpy(ta.grad) if ta.grad is not None else None
     import tensorflow as tf
@@ -223,7 +238,8 @@ def _distance_and_gradient(fn: Callable, a: np.ndarray, b: np.ndarray, framework
         d = fn(ta, tb)
         total = tf.reduce_sum(d)
     gradient = tape.gradient(total, ta)
-    return to_numpy(d), None if gradient is None else to_numpy(gradient)
+    return to_numpy(d), _NO_GRADIENT if gradient is None else to_numpy(gradient)
+
 
 
 @checker
@@ -243,6 +259,8 @@ def check_safe_distance(fn: Callable, framework: str = "tf") -> Verdict:
     except NotImplementedError:
         raise
     except Exception as error:  # noqa: BLE001 - the student's code
+        if "requires grad" in str(error):   # torch: numpy called on a tensor that has a gradient
+            raise wrong(exercise, _NO_GRADIENT_MESSAGE) from None
         raise wrong(exercise, f"your function raised {type(error).__name__}: {error}") from error
     true = np.linalg.norm(a.astype(np.float64) - b, axis=1)
     if d.shape != true.shape:
@@ -253,6 +271,8 @@ def check_safe_distance(fn: Callable, framework: str = "tf") -> Verdict:
                               "then a squared distance and the trained model's thresholds change meaning.")
     if not close(d[1:], true[1:], rtol=1e-3, atol=1e-3) or abs(float(d[0])) > 1e-2:
         raise wrong(exercise, "your values are not the Euclidean distances of the rows (to 1e-3).")
+    if isinstance(gradient, str):
+        raise wrong(exercise, "right values, but " + _NO_GRADIENT_MESSAGE)
     if gradient is None or not np.all(np.isfinite(gradient)):
         raise wrong(exercise, "right values, but the gradient at distance 0 is NaN or infinite: the "
                               "derivative of sqrt(x) at x = 0 is 1 / (2 sqrt(0)). A small constant added "
