@@ -99,9 +99,40 @@ def test_the_label_convention_follows_the_loss_not_a_fixed_answer():
         check_same_label(course_loss, 0)
 
 
+def where_loss(e1, e2, label, margin=1.0):   # notebook 06's exercise: label 0 selects the hinge
+    d = F.pairwise_distance(e1, e2, keepdim=True)
+    return torch.mean(torch.where(label == 0, torch.clamp(margin - d, min=0.0) ** 2, d**2))
+
+
 def test_the_label_convention_names_the_wrong_label():
-    with pytest.raises(ExerciseError, match="with label 1 this criterion charges .* DIFFERENT pairs"):
+    with pytest.raises(ExerciseError, match="with label 1 this criterion costs less .* DIFFERENT pairs"):
         check_same_label(tutorial_loss, 1)
+    assert check_same_label(where_loss, 1).exercise == "06-2 the label convention"
+    with pytest.raises(ExerciseError, match="DIFFERENT pairs"):
+        check_same_label(where_loss, 0)
+
+
+def test_the_label_convention_holds_for_a_tiny_margin():
+    def tiny_margin(e1, e2, label):
+        d = F.pairwise_distance(e1, e2, keepdim=True)
+        return torch.mean((1 - label) * d**2 + label * torch.clamp(0.001 - d, min=0.0) ** 2)
+
+    assert check_same_label(tiny_margin, 0).exercise == "06-2 the label convention"
+
+
+@pytest.mark.parametrize("answer", [0, 1])
+def test_a_criterion_that_ignores_the_label_has_no_same_label(answer):
+    def blind(e1, e2, label):
+        d = F.pairwise_distance(e1, e2, keepdim=True)
+        return torch.mean(d**2 + torch.clamp(2 - d, min=0.0) ** 2)
+
+    with pytest.raises(ExerciseError, match="does not read the label"):
+        check_same_label(blind, answer)
+
+
+def test_an_unanswered_label_says_so():
+    with pytest.raises(ExerciseError, match="no answer yet"):
+        check_same_label(tutorial_loss, None)
 
 
 @pytest.mark.parametrize("answer, error, words", [(2, ValueError, "expected the label value 0 or 1, got 2"),

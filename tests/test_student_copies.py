@@ -37,7 +37,7 @@ WRONG = {
     "05-2": ("return said_same[is_same].mean(), said_same[~is_same].mean()",
              "return said_same[~is_same].mean(), said_same[is_same].mean()", "wrong order"),
     "06-1": ("    diff = e1 - e2\n", "    diff = e1 - e1\n", "no gradient to either embedding"),
-    "06-2": ("same_label = 0", "same_label = 1", "what a loss does to DIFFERENT pairs"),
+    "06-2": ("same_label = 1\n", "same_label = 0\n", "what a loss does to DIFFERENT pairs"),
 }
 
 

@@ -578,8 +578,8 @@ def setup_findings(m: dict, kind: str) -> list[Finding]:
                       f"{true_auc:.2f}) than fitting them with shuffled labels ({shuffled_auc:.2f}), and "
                       "label-1 pairs look no more "
                       "alike than label-0 pairs: either the labels do not belong to their pairs, or the "
-                      "data is too hard for a few steps to show it (a healthy CNN on notebook 06's object "
-                      "pairs looks like this too).",
+                      "data is too hard for a few steps to show it (notebook 06's correct setup, true "
+                      "labels, looks like this too at seed 1).",
                       "Check that labels are shuffled together with their pairs (one permutation for x1, x2 "
                       "and y), and look at a few pairs with their labels."))
     errors = m.get("probe_errors") or {}

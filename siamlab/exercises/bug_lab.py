@@ -135,11 +135,13 @@ def _diagnose_on_objects(fn: Callable) -> Any:
 def check_same_label(criterion: Callable, answer: Any) -> Verdict:
     """Exercise 06-2: ``answer`` is the label value that ``criterion(e1, e2, label)`` treats as "same pair".
 
-    Judged by what the criterion does: the label under which it charges close embeddings least and pushes
-    far ones no further is the "same" label.
+    Judged by what the criterion does to a pair of equal embeddings as they move apart: under the "same"
+    label the cost grows (the loss pulls the pair together), under the other it shrinks (it pushes apart).
     """
     exercise = "06-2 the label convention"
     criterion = require_callable("criterion", criterion, "(output1, output2, label) -> loss")
+    if answer is None:
+        raise wrong(exercise, "no answer yet: set same_label to 0 or 1.")
     if np.ndim(answer) != 0:
         raise TypeError(f"answer: expected the label value 0 or 1 (a number), got {answer!r}")
     try:
@@ -148,18 +150,22 @@ def check_same_label(criterion: Callable, answer: Any) -> Verdict:
         raise TypeError(f"answer: expected the label value 0 or 1 (a number), got {answer!r}") from None
     if value not in (0.0, 1.0):
         raise ValueError(f"answer: expected the label value 0 or 1, got {answer!r}")
-    near = _E1.copy() + 1e-3   # a pair of almost equal embeddings
-    cost = {}
+    step = np.full_like(_E1, 1e-3)   # 0.002 apart: inside any margin a contrastive loss uses
+    growth = {}
     for label in (0.0, 1.0):
         labels = np.full((len(_E1), 1), label)
-        loss, _, _ = _torch_call(exercise, criterion, _E1, near, labels)
-        cost[label] = float(to_numpy(loss.detach()))
-    same = min(cost, key=cost.get)
-    if value != same:
-        raise wrong(exercise, f"with label {value:g} this criterion charges a pair of almost equal "
-                              f"embeddings {cost[value]:.3g} (against {cost[same]:.3g} with the other "
-                              "label): it pushes such pairs apart, which is what a loss does to DIFFERENT "
+        costs = [float(to_numpy(_torch_call(exercise, criterion, _E1, _E1 + offset, labels)[0].detach()))
+                 for offset in (0.0, step)]
+        growth[label] = costs[1] - costs[0]
+    same = [label for label, change in growth.items() if change > 0]
+    if len(same) != 1 or growth[1.0 - same[0]] >= 0:
+        raise wrong(exercise, "under either label this criterion does the same to two embeddings moving "
+                              "apart (it does not read the label, or reads it the same way): no label means "
+                              "'same' for it. Check the criterion before answering.")
+    if value != same[0]:
+        raise wrong(exercise, f"with label {value:g} this criterion costs less as two equal embeddings move "
+                              "apart: it pushes such pairs apart, which is what a loss does to DIFFERENT "
                               "pairs. Read which term each label switches on.")
-    return passed(exercise, f"label {value:g} is the one whose close pairs this criterion leaves alone: "
-                            "that is its 'same pair'. Tell the doctor with same_label=, or let it infer "
-                            "the convention and compare.")
+    return passed(exercise, f"label {value:g} is the one under which this criterion pulls a pair together: "
+                            "that is its 'same pair'. Tell the doctor with same_label=, or let it infer the "
+                            "convention and compare.")
