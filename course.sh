@@ -53,7 +53,7 @@ commands (each sets up .venv on its first run: Python >= 3.10, pip, several minu
   lab      open the notebooks in JupyterLab, starting at notebooks/00_start_here.ipynb
            (extra args go to jupyter lab, e.g. ./course.sh lab --port 8890)
   test     unit tests + every notebook under nbval (extra args go to pytest); everything takes
-           about 32 min on a busy 2-core CPU (CI's run, setup included)
+           about 28 min on a quiet 2-core CPU (CI's run, setup included)
   test --quick
            the same without the slow and networked tests (pytest -m "not full and not registry"):
            no full-mode notebook 02, no keras.io stall check, none of the tests that need PyPI
