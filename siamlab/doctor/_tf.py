@@ -15,7 +15,7 @@ import random
 import numpy as np
 import tensorflow as tf
 
-from siamlab.doctor.probes import REFERENCE_LEARNING_RATE
+from siamlab.doctor.probes import REFERENCE_LEARNING_RATE, RestoringProbe
 
 FRAMEWORK = "tf"
 SHAPE_ONLY = ("Reshape", "Flatten", "Dropout", "Identity", "InputLayer")  # do not change what an output means
@@ -134,7 +134,7 @@ def preserved():
         random.setstate(states[2])
 
 
-class Probe:
+class Probe(RestoringProbe):
     """The doctor's view of one Keras model, loss and optimizer (variables restored after each probe)."""
 
     framework = FRAMEWORK
@@ -245,14 +245,6 @@ class Probe:
         if which == "user" and self.user_optimizer is not None:
             return type(self.user_optimizer).from_config(self.user_optimizer.get_config())
         return tf.keras.optimizers.Adam(learning_rate=REFERENCE_LEARNING_RATE)
-
-    def train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
-        """``_train``, with the weights restored even when the user's loss raises part-way."""
-        try:
-            return self._train(x1, x2, y, steps, which, eval_on)
-        except Exception:
-            self.reset()
-            raise
 
     def _train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
         """Like ``siamlab.doctor._torch.Probe.train``: losses, first-step ||dw|| / ||w||, outputs after."""

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from siamlab.doctor.probes import REFERENCE_LEARNING_RATE
+from siamlab.doctor.probes import REFERENCE_LEARNING_RATE, RestoringProbe
 
 FRAMEWORK = "torch"
 SHAPE_ONLY = ("Identity", "Flatten", "Unflatten", "Dropout")  # layers that do not change what an output means
@@ -92,7 +92,7 @@ def preserved():
             torch.cuda.set_rng_state_all(cuda)
 
 
-class Probe:
+class Probe(RestoringProbe):
     """The doctor's view of one torch model, loss and optimizer (all probes on a private copy)."""
 
     framework = FRAMEWORK
@@ -222,14 +222,6 @@ class Probe:
             settings = {k: group[k] for k in self.user_optimizer.defaults if k in group}
             return type(self.user_optimizer)(params, **settings)
         return torch.optim.Adam(params, lr=REFERENCE_LEARNING_RATE)
-
-    def train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
-        """``_train``, with the weights restored even when the user's loss raises part-way."""
-        try:
-            return self._train(x1, x2, y, steps, which, eval_on)
-        except Exception:
-            self.reset()
-            raise
 
     def _train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
         """``steps`` steps on one batch with the user's optimizer settings ('user') or Adam 3e-3

@@ -34,6 +34,21 @@ SUPPORTED = ("supported: two inputs of one shape (B, ...) and one label per pair
              "(model(x1, x2) -> (e1, e2))")
 
 
+class RestoringProbe:
+    """What both frameworks' probes share: a training probe that leaves the user's weights as it found them.
+
+    A subclass gives ``_train`` (the steps) and ``reset`` (weights back to the start).
+    """
+
+    def train(self, x1, x2, y, steps: int, which: str, eval_on=None) -> tuple[list[float], float, tuple]:
+        """``_train``, with the weights restored even when the user's loss raises part-way."""
+        try:
+            return self._train(x1, x2, y, steps, which, eval_on)
+        except Exception:
+            self.reset()
+            raise
+
+
 class UnsupportedSetup(ValueError):
     """A setup outside what the doctor probes (different-shaped inputs, score maps, triplets)."""
 
