@@ -397,6 +397,24 @@ OUT_OF_SCOPE = {
 }
 
 
+def mnist_digit_pairs(per_digit: int) -> tuple[np.ndarray, list, list, list]:
+    """The bundled MNIST training images and pairs as delijati/pytorch-siamese and keras' mnist_siamese_graph
+    pair them: digit d's i-th with its (i+1)-th image (label 1), and with a random other digit's i-th (0)."""
+    from siamlab.data import mnist
+
+    images, digits, _ = mnist.read_split_with_release(mnist.BUNDLED_DIR, "train")
+    rng = np.random.default_rng(0)
+    index = [np.flatnonzero(digits == d) for d in range(10)]
+    left, right, same = [], [], []
+    for d in range(10):
+        for i in range(per_digit):
+            other = (d + rng.integers(1, 10)) % 10
+            left += [index[d][i], index[d][i]]
+            right += [index[d][i + 1], index[other][i]]
+            same += [1.0, 0.0]
+    return images, left, right, same
+
+
 def real_setups(framework: str) -> dict:
     """name -> zero-argument function giving diagnose() keyword arguments (the bug cases above that exist
     in ``framework``, and the healthy setups of every supported shape)."""
@@ -592,18 +610,7 @@ def _torch_real() -> dict:
         """Real MNIST digits (the bundled subset, 80 pairs instead of 108,400), paired as that repo pairs
         them: digit d's i-th and (i+1)-th image (label 1), d's i-th and a random other digit's i-th
         (label 0); scaled to [0, 1] with Python 2's integer division (uint8 // 255) or Python 3's."""
-        from siamlab.data import mnist
-
-        images, digits, _ = mnist.read_split_with_release(mnist.BUNDLED_DIR, "train")
-        rng = np.random.default_rng(0)
-        index = [np.flatnonzero(digits == d) for d in range(10)]
-        left, right, same = [], [], []
-        for d in range(10):
-            for i in range(per_digit):
-                other = (d + rng.integers(1, 10)) % 10
-                left += [index[d][i], index[d][i]]
-                right += [index[d][i + 1], index[other][i]]
-                same += [1.0, 0.0]
+        images, left, right, same = mnist_digit_pairs(per_digit)
         scale = (lambda im: im // 255) if python2 else (lambda im: im / 255)
         x0, x1 = (torch.as_tensor(scale(images[i]).astype(np.float32)[:, None]) for i in (left, right))
         y = torch.as_tensor(np.array(same, np.float32))  # float: the loop's labels.float()
@@ -731,19 +738,8 @@ def _tf_real() -> dict:
     def mnist_arrays(per_digit=6):
         """fit([x1, x2], y) arrays of real MNIST digits (the bundled subset, 120 pairs), flattened to 784
         and divided by 255 and paired as mnist_siamese_graph.py pairs them (1 = same)."""
-        from siamlab.data import mnist
-
-        images, digits, _ = mnist.read_split_with_release(mnist.BUNDLED_DIR, "train")
+        images, left, right, same = mnist_digit_pairs(per_digit)
         x = images.reshape(len(images), -1).astype("float32") / 255
-        rng = np.random.default_rng(0)
-        index = [np.flatnonzero(digits == d) for d in range(10)]
-        left, right, same = [], [], []
-        for d in range(10):
-            for i in range(per_digit):
-                other = (d + rng.integers(1, 10)) % 10
-                left += [index[d][i], index[d][i]]
-                right += [index[d][i + 1], index[other][i]]
-                same += [1.0, 0.0]
         return [x[left], x[right]], np.array(same, np.float32)
 
     return {
